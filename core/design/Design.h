@@ -1,0 +1,53 @@
+#pragma once
+// The design: a layer graph as a plain value. One source of truth shared by the command
+// line, the compiler and the node editor (the editor's scene is only a view of it).
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+inline constexpr const char* kDesignFormat = "strata.design/1";
+
+struct Node {
+    std::string id;
+    std::string type;
+    nlohmann::json params = nlohmann::json::object();  // only what the file says; defaults live in the registry
+    bool hasPos = false;
+    double x = 0.0, y = 0.0;
+};
+
+struct Edge {
+    std::string from;
+    std::string to;
+    int port = 0;  // input slot of the target (multi-input nodes: Add, Concat)
+    bool operator==(const Edge& o) const { return from == o.from && to == o.to && port == o.port; }
+};
+
+struct Design {
+    std::string name;
+    std::vector<Node> nodes;
+    std::vector<Edge> edges;  // always explicit in memory: a file without "edges" is chained on load
+
+    const Node* findNode(const std::string& id) const;
+    Node* findNode(const std::string& id);
+};
+
+// Bad input in a design: the message already names the file, node or field at fault
+// (e.g. `node "fc": Linear expects ...` or `net.strata.json:3:14: ...`).
+class DesignError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Parses the JSON text of a design. `source` names the file in messages. Checks the
+// format tag, the structure and field types (not the graph: see analyzeDesign).
+Design parseDesign(const std::string& text, const std::string& source = "<design>");
+Design loadDesign(const std::string& path);
+nlohmann::json designToJson(const Design& design);
+std::string designToString(const Design& design);  // pretty-printed, stable key order
+// Atomic: writes a temporary file beside `path`, then renames it over `path`.
+void saveDesign(const Design& design, const std::string& path);
+
+}  // namespace strata

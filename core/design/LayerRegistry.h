@@ -1,0 +1,71 @@
+#pragma once
+// Every layer type a design may use: its params (with types, defaults and ranges), how many
+// inputs it takes, its output shape and its parameter count. Adding a layer type means adding
+// one spec file under design/layers/ plus a builder in compile/LayerFactory.cpp.
+#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+// Per-sample tensor shape, batch dimension excluded: {C, H, W} or {F}.
+using Shape = std::vector<int64_t>;
+std::string shapeToString(const Shape& s);  // "[N, 32, 28, 28]" (the batch shown as N)
+
+enum class ParamKind { Int, Float, Bool, IntOrClasses };
+
+struct ParamSpec {
+    std::string name;
+    ParamKind kind = ParamKind::Int;
+    nlohmann::json defaultValue;  // null: required
+    double min = 0, max = 0;      // inclusive valid range for Int/Float/IntOrClasses
+    std::string help;
+    bool required() const { return defaultValue.is_null(); }
+};
+
+// Params after defaults are applied and "classes" is replaced by the class count.
+class ResolvedParams {
+public:
+    nlohmann::json values = nlohmann::json::object();
+    int64_t i(const std::string& name) const { return values.at(name).get<int64_t>(); }
+    double f(const std::string& name) const { return values.at(name).get<double>(); }
+    bool b(const std::string& name) const { return values.at(name).get<bool>(); }
+};
+
+// Thrown by shape functions; the message says what is wrong and how to fix it, without
+// the node name (the caller prefixes `node "id": `).
+struct ShapeError {
+    std::string message;
+};
+
+struct LayerSpec {
+    std::string type;         // "Conv2d"
+    std::string group;        // palette group: "Input/Output", "Convolution", "Dense", ...
+    std::string description;  // one line for tooltips
+    std::vector<ParamSpec> params;
+    int minInputs = 1;
+    int maxInputs = 1;  // -1: any number (Add, Concat)
+    bool hasOutput = true;  // false only for Output
+    std::function<Shape(const std::vector<Shape>& inputs, const ResolvedParams& p)> inferShape;
+    std::function<int64_t(const std::vector<Shape>& inputs, const ResolvedParams& p)> paramCount;
+
+    const ParamSpec* findParam(const std::string& name) const;
+};
+
+class LayerRegistry {
+public:
+    static const LayerRegistry& instance();
+    const LayerSpec* find(const std::string& type) const;
+    std::vector<const LayerSpec*> all() const;  // in palette order
+    std::vector<std::string> groups() const;    // palette group order
+
+private:
+    LayerRegistry();
+    std::vector<LayerSpec> specs_;
+};
+
+}  // namespace strata

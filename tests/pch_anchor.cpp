@@ -1,0 +1,1 @@
+// Anchor for the shared torch + QtTest precompiled header of the engine tests.

@@ -1,0 +1,9 @@
+#include "MainWindow.h"
+
+namespace strata {
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle("Strata");
+}
+
+}  // namespace strata
