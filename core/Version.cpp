@@ -1,0 +1,4 @@
+#include "Version.h"
+namespace strata {
+const char* versionString() { return STRATA_VERSION; }
+}
