@@ -44,7 +44,7 @@ public:
 // Parses the JSON text of a design. `source` names the file in messages. Checks the
 // format tag, the structure and field types (not the graph: see analyzeDesign).
 Design parseDesign(const std::string& text, const std::string& source = "<design>");
-Design loadDesign(const std::string& path);
+Design loadDesign(const std::string& path);  // a design without "name" is named after the file
 nlohmann::json designToJson(const Design& design);
 std::string designToString(const Design& design);  // pretty-printed, stable key order
 // Atomic: writes a temporary file beside `path`, then renames it over `path`.

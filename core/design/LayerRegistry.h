@@ -40,6 +40,7 @@ public:
 // the node name (the caller prefixes `node "id": `).
 struct ShapeError {
     std::string message;
+    std::string field = {};  // added: the param at fault when a combination of params is invalid ("" when none)
 };
 
 struct LayerSpec {
@@ -52,6 +53,9 @@ struct LayerSpec {
     bool hasOutput = true;  // false only for Output
     std::function<Shape(const std::vector<Shape>& inputs, const ResolvedParams& p)> inferShape;
     std::function<int64_t(const std::vector<Shape>& inputs, const ResolvedParams& p)> paramCount;
+    // Added: optional; turns placeholder defaults into real values after defaults are applied
+    // (pool stride 0 -> kernel_size), so ResolvedParams always holds what torch gets.
+    std::function<void(ResolvedParams& p)> resolve;
 
     const ParamSpec* findParam(const std::string& name) const;
 };

@@ -54,6 +54,9 @@ struct RunData {
     std::vector<NamedArray> features;
 };
 
+// The array called `name`, or nullptr.
+const NamedArray* findArray(const std::vector<NamedArray>& arrays, const std::string& name);
+
 // Writes atomically. Throws RunFileError naming the path on failure.
 void writeRunFile(const std::string& path, const RunData& run);
 // Reads everything. Throws RunFileError naming the path for a missing file, a file that is
@@ -61,5 +64,8 @@ void writeRunFile(const std::string& path, const RunData& run);
 RunData readRunFile(const std::string& path);
 // Reads only "/" attrs, "/design", "/config" and "/metrics" (fast listing for `strata runs`).
 RunData readRunSummary(const std::string& path);
+
+// The current time as ISO 8601 UTC to the second ("2024-05-01T12:34:56Z"), for RunData::created.
+std::string utcNowIso8601();
 
 }  // namespace strata

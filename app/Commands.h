@@ -1,0 +1,30 @@
+#pragma once
+// One function per `strata` subcommand. Each takes the arguments after the command name and
+// returns the process exit code; bad input surfaces as an exception that main() maps to
+// exit 2 with a one-line `error: ...` (see runCommand).
+#include <string>
+#include <vector>
+
+namespace strata::cli {
+
+using Args = std::vector<std::string>;
+
+int checkCommand(const Args& args);
+int trainCommand(const Args& args);
+int evalCommand(const Args& args);
+int predictCommand(const Args& args);
+int importIdxCommand(const Args& args);
+int runsCommand(const Args& args);
+
+// The studio (no subcommand). argc/argv go to QApplication.
+int guiMain(int argc, char** argv);
+
+// Exit codes of DESIGN.md §3.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitBadInput = 2;
+
+// Prints `error: <message>` on stderr.
+void printError(const std::string& message);
+
+}  // namespace strata::cli

@@ -1,0 +1,59 @@
+#include "compile/GraphModule.h"
+
+#include "compile/LayerFactory.h"
+
+namespace strata {
+
+GraphModuleImpl::GraphModuleImpl(const Design& design, int classes) : analysis_(analyzeDesign(design, classes)) {
+    if (!analysis_.valid()) throw DesignError(analysis_.issues.front().text());
+
+    std::map<std::string, size_t> slot;  // node id -> index into the value table
+    for (const NodeAnalysis& node : analysis_.nodes) {
+        Step step;
+        step.type = node.type;
+        auto inputsIt = analysis_.inputsOf.find(node.id);
+        if (inputsIt != analysis_.inputsOf.end())
+            for (const std::string& from : inputsIt->second) step.inputs.push_back(slot.at(from));
+        step.module = makeLayerModule(node);
+        if (!step.module.is_empty()) register_module(node.id, step.module.ptr());
+        if (node.type == "Output") outputIndex_ = steps_.size();
+
+        slot[node.id] = steps_.size();
+        layers_.push_back({node.id, node.type, node.depth, node.output, !step.module.is_empty()});
+        steps_.push_back(std::move(step));
+    }
+}
+
+torch::Tensor GraphModuleImpl::forward(const torch::Tensor& input) { return run(input, nullptr, nullptr); }
+
+torch::Tensor GraphModuleImpl::forward(const torch::Tensor& input, std::map<std::string, torch::Tensor>& outputs,
+                                       const std::set<std::string>& keep) {
+    return run(input, &outputs, &keep);
+}
+
+torch::Tensor GraphModuleImpl::run(const torch::Tensor& input, std::map<std::string, torch::Tensor>* outputs,
+                                   const std::set<std::string>* keep) {
+    std::vector<torch::Tensor> values(steps_.size());
+    for (size_t i = 0; i < steps_.size(); ++i) {
+        Step& step = steps_[i];
+        if (step.type == "Input") {
+            values[i] = input;
+        } else if (step.type == "Add") {
+            torch::Tensor sum = values[step.inputs[0]];
+            for (size_t k = 1; k < step.inputs.size(); ++k) sum = sum + values[step.inputs[k]];
+            values[i] = sum;
+        } else if (step.type == "Concat") {
+            std::vector<torch::Tensor> parts;
+            for (size_t k : step.inputs) parts.push_back(values[k]);
+            values[i] = torch::cat(parts, /*dim=*/1);
+        } else if (step.module.is_empty()) {  // Output: logits pass through
+            values[i] = values[step.inputs.at(0)];
+        } else {
+            values[i] = step.module.forward(values[step.inputs.at(0)]);
+        }
+        if (outputs && (keep->empty() || keep->count(layers_[i].id))) (*outputs)[layers_[i].id] = values[i];
+    }
+    return values[outputIndex_];
+}
+
+}  // namespace strata

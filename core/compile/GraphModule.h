@@ -1,0 +1,54 @@
+#pragma once
+// A design compiled into a torch module that runs the layer graph in topological order.
+// Submodules are registered under the node ids, so parameters are named "conv1.weight".
+#include <torch/torch.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "design/DesignAnalysis.h"
+
+namespace strata {
+
+// One node of the compiled graph, in execution (topological) order.
+struct CompiledLayer {
+    std::string id;
+    std::string type;
+    int depth = 0;     // longest path from Input
+    Shape output;      // per-sample output shape
+    bool hasModule = false;
+};
+
+class GraphModuleImpl : public torch::nn::Module {
+public:
+    // Throws DesignError with the first issue when the design is not valid.
+    GraphModuleImpl(const Design& design, int classes);
+
+    torch::Tensor forward(const torch::Tensor& input);
+    // Same, and keeps the output of each node named in `keep` (every node when empty) —
+    // for the feature panels, which look inside the network.
+    torch::Tensor forward(const torch::Tensor& input, std::map<std::string, torch::Tensor>& outputs,
+                          const std::set<std::string>& keep = {});
+
+    const std::vector<CompiledLayer>& layers() const { return layers_; }
+    const DesignAnalysis& analysis() const { return analysis_; }
+
+private:
+    struct Step {
+        std::string type;
+        torch::nn::AnyModule module;    // empty for Input, Output, Add, Concat
+        std::vector<size_t> inputs;     // indices into the value table, by port
+    };
+    torch::Tensor run(const torch::Tensor& input, std::map<std::string, torch::Tensor>* outputs,
+                      const std::set<std::string>* keep);
+
+    DesignAnalysis analysis_;
+    std::vector<CompiledLayer> layers_;
+    std::vector<Step> steps_;
+    size_t outputIndex_ = 0;
+};
+TORCH_MODULE(GraphModule);
+
+}  // namespace strata

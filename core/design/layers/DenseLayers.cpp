@@ -1,0 +1,25 @@
+// Fully connected layers (torch::nn::Linear); in_features is inferred from the input.
+#include "design/layers/LayerKit.h"
+
+namespace strata::layers {
+
+std::vector<LayerSpec> denseLayers() {
+    LayerSpec linear;
+    linear.type = "Linear";
+    linear.group = "Dense";
+    linear.description = "Fully connected layer: every input feature feeds every output feature";
+    linear.params = {requiredIntOrClasses("out_features", 1, 1e8,
+                                          "output features; \"classes\" means the dataset's class count"),
+                     boolParam("bias", true, "learn one bias per output feature")};
+    linear.inferShape = [](const std::vector<Shape>& in, const ResolvedParams& p) {
+        requireFlat(in.at(0), "Linear", "insert a Flatten before it");
+        return Shape{p.i("out_features")};
+    };
+    linear.paramCount = [](const std::vector<Shape>& in, const ResolvedParams& p) {
+        const int64_t out = p.i("out_features");
+        return addSat(mulSat(out, in.at(0).at(0)), p.b("bias") ? out : 0);
+    };
+    return {linear};
+}
+
+}  // namespace strata::layers

@@ -1,0 +1,50 @@
+// Normalization layers. BatchNorm counts its affine weight and bias (2 per channel/feature);
+// running mean and variance are buffers, not parameters, as in torch.
+#include "design/layers/LayerKit.h"
+
+namespace strata::layers {
+namespace {
+
+std::vector<ParamSpec> batchNormParams() {
+    return {floatParam("eps", 1e-5, above(0), 1, "added to the variance for stability"),
+            floatParam("momentum", 0.1, 0, 1, "update rate of the running statistics")};
+}
+
+}  // namespace
+
+std::vector<LayerSpec> normLayers() {
+    LayerSpec bn2;
+    bn2.type = "BatchNorm2d";
+    bn2.group = "Normalization";
+    bn2.description = "Normalizes each channel over the batch and image, then scales and shifts it";
+    bn2.params = batchNormParams();
+    bn2.inferShape = [](const std::vector<Shape>& in, const ResolvedParams&) {
+        return requireImage(in.at(0), "BatchNorm2d", "use BatchNorm1d on flat inputs");
+    };
+    bn2.paramCount = [](const std::vector<Shape>& in, const ResolvedParams&) { return mulSat(2, in.at(0).at(0)); };
+
+    LayerSpec bn1;
+    bn1.type = "BatchNorm1d";
+    bn1.group = "Normalization";
+    bn1.description = "Normalizes each feature over the batch, then scales and shifts it";
+    bn1.params = batchNormParams();
+    bn1.inferShape = [](const std::vector<Shape>& in, const ResolvedParams&) {
+        return requireFlat(in.at(0), "BatchNorm1d", "use BatchNorm2d on images");
+    };
+    bn1.paramCount = [](const std::vector<Shape>& in, const ResolvedParams&) { return mulSat(2, in.at(0).at(0)); };
+
+    LayerSpec ln;
+    ln.type = "LayerNorm";
+    ln.group = "Normalization";
+    ln.description = "Normalizes each sample over all its values (normalized_shape = the input shape)";
+    ln.params = {floatParam("eps", 1e-5, above(0), 1, "added to the variance for stability"),
+                 boolParam("elementwise_affine", true, "learn a scale and shift per value")};
+    ln.inferShape = [](const std::vector<Shape>& in, const ResolvedParams&) { return in.at(0); };
+    ln.paramCount = [](const std::vector<Shape>& in, const ResolvedParams& p) -> int64_t {
+        return p.b("elementwise_affine") ? mulSat(2, elements(in.at(0))) : 0;
+    };
+
+    return {bn2, bn1, ln};
+}
+
+}  // namespace strata::layers

@@ -1,0 +1,42 @@
+#include "runs/AtomicFile.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace strata {
+
+std::string atomicTempPath(const std::string& path) {
+    return path + ".tmp-" + std::to_string(long(::getpid()));
+}
+
+namespace {
+// Without the fsync a crash right after the rename can leave an empty file under the final
+// name on some file systems; a run file is worth the extra milliseconds per epoch.
+bool syncFile(const std::string& file, int flags) {
+    int fd = ::open(file.c_str(), flags);
+    if (fd < 0) return false;
+    bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
+}
+
+std::string parentDir(const std::string& path) {
+    auto slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+}  // namespace
+
+std::string commitAtomic(const std::string& tmp, const std::string& path) {
+    if (!syncFile(tmp, O_RDONLY)) return std::string("cannot flush: ") + std::strerror(errno);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+        return std::string("cannot replace: ") + std::strerror(errno);
+    // Persist the rename itself; failure here loses nothing already visible, so ignore it.
+    syncFile(parentDir(path), O_RDONLY | O_DIRECTORY);
+    return {};
+}
+
+}  // namespace strata

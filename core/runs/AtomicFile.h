@@ -1,0 +1,16 @@
+#pragma once
+// Write-then-rename, shared by the run file and the JSON writers: a reader (h5py, `strata runs`,
+// the runs panel) sees either the old file or the new one, never half of a write.
+#include <string>
+
+namespace strata {
+
+// The temp file beside `path` (same directory, so the rename stays on one file system):
+// path + ".tmp-<pid>".
+std::string atomicTempPath(const std::string& path);
+
+// Flushes `tmp` to disk and renames it over `path`. Returns an empty string on success, else
+// the reason (the caller names the path and removes the temp).
+std::string commitAtomic(const std::string& tmp, const std::string& path);
+
+}  // namespace strata

@@ -1,0 +1,85 @@
+#include "train/Batches.h"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+namespace strata {
+
+Augment parseAugment(const std::string& name) {
+    if (name == "none") return Augment::None;
+    if (name == "flip") return Augment::Flip;
+    if (name == "crop") return Augment::Crop;
+    if (name == "flip+crop") return Augment::FlipCrop;
+    throw std::invalid_argument("unknown augmentation \"" + name + "\" (use none, flip, crop or flip+crop)");
+}
+
+static torch::Tensor perChannel(const std::vector<double>& v) {
+    std::vector<float> f(v.begin(), v.end());
+    return torch::tensor(f, torch::kFloat32).view({1, -1, 1, 1});
+}
+
+BatchSource::BatchSource(const DecodedImages& images, std::vector<double> mean, std::vector<double> std)
+    : spec_(images.spec) {
+    const auto& s = images.spec;
+    pixels_ = torch::from_blob(const_cast<uint8_t*>(images.pixels.data()),
+                               {images.count(), s.channels, s.height, s.width}, torch::kUInt8)
+                  .clone();
+    labels_ = torch::tensor(images.labels, torch::kInt64);
+    mean_ = perChannel(mean);
+    std_ = perChannel(std);
+}
+
+torch::Tensor BatchSource::normalize(torch::Tensor uint8Batch) const {
+    return uint8Batch.to(torch::kFloat32).div_(255.0f).sub_(mean_).div_(std_);
+}
+
+torch::Tensor BatchSource::labelsOf(const std::vector<int64_t>& indices) const {
+    return labels_.index_select(0, torch::tensor(indices, torch::kInt64));
+}
+
+torch::Tensor BatchSource::images(const std::vector<int64_t>& indices, Augment augment, std::mt19937_64* rng) const {
+    torch::Tensor batch = pixels_.index_select(0, torch::tensor(indices, torch::kInt64));
+    if (augment == Augment::None || rng == nullptr) return normalize(batch);
+
+    const bool flip = augment == Augment::Flip || augment == Augment::FlipCrop;
+    const bool crop = augment == Augment::Crop || augment == Augment::FlipCrop;
+    // Random crop after zero padding by 1/8 of the side, as in the usual CIFAR recipe;
+    // the padding is applied to normalized values so the border is the dataset mean.
+    const int64_t pad = std::max<int64_t>(1, std::min(spec_.height, spec_.width) / 8);
+    torch::Tensor x = normalize(batch);
+    torch::Tensor padded = crop ? torch::constant_pad_nd(x, {pad, pad, pad, pad}, 0.0) : torch::Tensor();
+    // Plain modulo draws, not std distributions: their output is implementation-defined.
+    auto offset = [&] { return int64_t((*rng)() % uint64_t(2 * pad + 1)); };
+    for (int64_t i = 0; i < x.size(0); ++i) {
+        torch::Tensor sample = x[i];
+        if (crop) {
+            const int64_t dy = offset(), dx = offset();
+            sample = padded[i].narrow(1, dy, spec_.height).narrow(2, dx, spec_.width);
+        }
+        if (flip && ((*rng)() & 1)) sample = sample.flip({2});
+        if (crop || flip) x[i].copy_(sample);
+    }
+    return x;
+}
+
+torch::Tensor BatchSource::single(const std::vector<uint8_t>& pixels) const {
+    torch::Tensor t = torch::from_blob(const_cast<uint8_t*>(pixels.data()),
+                                       {1, spec_.channels, spec_.height, spec_.width}, torch::kUInt8);
+    return normalize(t.clone());
+}
+
+std::vector<int64_t> shuffledIndices(int64_t n, uint64_t seed) {
+    std::vector<int64_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 rng(seed);
+    // Fisher-Yates by hand: std::shuffle's draw pattern is implementation-defined, and run
+    // files must replay identically wherever Strata is built.
+    for (int64_t i = n - 1; i > 0; --i) {
+        const int64_t j = int64_t(rng() % uint64_t(i + 1));
+        std::swap(order[i], order[j]);
+    }
+    return order;
+}
+
+}  // namespace strata

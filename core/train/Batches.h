@@ -1,0 +1,47 @@
+#pragma once
+// Turns decoded uint8 images into normalized float batches: the tensor half of the
+// preprocessing contract (scale to [0, 1], normalize per channel), plus augmentation.
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "data/ImageFolder.h"
+
+namespace strata {
+
+enum class Augment { None, Flip, Crop, FlipCrop };
+Augment parseAugment(const std::string& name);  // throws std::invalid_argument
+
+class BatchSource {
+public:
+    // Keeps a uint8 [N, C, H, W] view of `images` (copied: `images` may die first).
+    BatchSource(const DecodedImages& images, std::vector<double> mean, std::vector<double> std);
+
+    int64_t size() const { return labels_.size(0); }
+    const torch::Tensor& labels() const { return labels_; }
+
+    // Normalized float batch of the given sample indices; augmentation draws from `rng`
+    // so a seeded epoch is reproducible.
+    torch::Tensor images(const std::vector<int64_t>& indices, Augment augment = Augment::None,
+                         std::mt19937_64* rng = nullptr) const;
+    torch::Tensor labelsOf(const std::vector<int64_t>& indices) const;
+
+    // Normalizes a single decoded image (C*H*W uint8) into a [1, C, H, W] batch.
+    torch::Tensor single(const std::vector<uint8_t>& pixels) const;
+
+private:
+    torch::Tensor normalize(torch::Tensor uint8Batch) const;
+
+    torch::Tensor pixels_;  // uint8 [N, C, H, W]
+    torch::Tensor labels_;  // int64 [N]
+    torch::Tensor mean_, std_;  // float [1, C, 1, 1]
+    ImageSpec spec_;
+};
+
+// Seeded permutation of [0, n): the order of one epoch.
+std::vector<int64_t> shuffledIndices(int64_t n, uint64_t seed);
+
+}  // namespace strata

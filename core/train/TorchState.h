@@ -1,0 +1,30 @@
+#pragma once
+// Moves torch state (weights, buffers, optimizer, RNG) in and out of the plain arrays of
+// the run file, so the run file itself stays torch-free.
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "runs/RunFile.h"
+
+namespace strata {
+
+// Every parameter and buffer, named by module path ("conv1.weight", "bn1.running_mean").
+std::vector<NamedArray> moduleState(const torch::nn::Module& module);
+// Copies the arrays back; throws RunFileError naming `source` and the tensor on a missing
+// name or a shape mismatch (a run whose design does not fit its checkpoint).
+void loadModuleState(torch::nn::Module& module, const std::vector<NamedArray>& state, const std::string& source);
+
+NamedArray tensorToArray(const std::string& name, const torch::Tensor& t);
+torch::Tensor arrayToTensor(const NamedArray& a);
+
+// Optimizer state as an opaque byte array (torch's own archive format).
+NamedArray optimizerToArray(torch::optim::Optimizer& optimizer);
+void loadOptimizer(torch::optim::Optimizer& optimizer, const NamedArray& bytes);
+
+// The default CPU generator (dropout masks) as bytes, for exact resume.
+NamedArray rngStateToArray();
+void loadRngState(const NamedArray& bytes);
+
+}  // namespace strata

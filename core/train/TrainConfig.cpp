@@ -1,0 +1,42 @@
+#include "train/TrainConfig.h"
+
+#include <set>
+#include <stdexcept>
+
+namespace strata {
+
+const char* const TrainConfig::kResumeKeys[] = {"data",     "val",          "val_split", "batch_size",
+                                                "optimizer", "lr",          "momentum",  "weight_decay",
+                                                "schedule", "augment",      "seed",      nullptr};
+
+void TrainConfig::validate() const {
+    auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
+    if (data.empty()) fail("--data: a training image folder is required");
+    if (epochs < 1 || epochs > 100000) fail("--epochs must be between 1 and 100000");
+    if (batchSize < 1 || batchSize > 65536) fail("--batch-size must be between 1 and 65536");
+    if (!std::set<std::string>{"sgd", "adam", "adamw"}.count(optimizer))
+        fail("--optimizer must be sgd, adam or adamw, not \"" + optimizer + "\"");
+    if (!(lr > 0 && lr <= 10)) fail("--lr must be in (0, 10]");
+    if (!(momentum >= 0 && momentum < 1)) fail("--momentum must be in [0, 1)");
+    if (!(weightDecay >= 0 && weightDecay <= 1)) fail("--weight-decay must be in [0, 1]");
+    if (!std::set<std::string>{"none", "cosine", "step"}.count(schedule))
+        fail("--schedule must be none, cosine or step, not \"" + schedule + "\"");
+    if (!std::set<std::string>{"none", "flip", "crop", "flip+crop"}.count(augment))
+        fail("--augment must be none, flip, crop or flip+crop, not \"" + augment + "\"");
+    if (!(valSplit >= 0 && valSplit < 1)) fail("--val-split must be in [0, 1)");
+    if (valSplit > 0 && !val.empty()) fail("--val and --val-split exclude each other");
+    if (threads < 0 || threads > 1024) fail("--threads must be between 1 and 1024");
+}
+
+nlohmann::json TrainConfig::toJson() const {
+    return {{"data", data},           {"val", val},
+            {"val_split", valSplit},  {"test", test},
+            {"epochs", epochs},       {"batch_size", batchSize},
+            {"optimizer", optimizer}, {"lr", lr},
+            {"momentum", momentum},   {"weight_decay", weightDecay},
+            {"schedule", schedule},   {"augment", augment},
+            {"seed", seed},           {"threads", threads},
+            {"precision", "fp32"},    {"world_size", 1}};
+}
+
+}  // namespace strata

@@ -1,0 +1,36 @@
+#pragma once
+// Every training setting, with the defaults of DESIGN.md §3. Torch-free: the studio fills
+// one of these from its settings panel.
+#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <string>
+
+namespace strata {
+
+struct TrainConfig {
+    std::string data;       // training image folder
+    std::string val;        // optional validation folder
+    double valSplit = 0.0;  // fraction of `data` held out when `val` is empty
+    std::string test;       // optional test folder, evaluated after the last epoch
+    int epochs = 10;
+    int batchSize = 64;
+    std::string optimizer = "adam";  // sgd | adam | adamw
+    double lr = 1e-3;
+    double momentum = 0.9;
+    double weightDecay = 0.0;
+    std::string schedule = "none";  // none | cosine | step
+    std::string augment = "none";   // none | flip | crop | flip+crop
+    int64_t seed = 0;
+    int threads = 0;  // 0: number of cores
+    std::string run;  // run file path
+    bool resume = false;
+
+    // Throws std::invalid_argument naming the field for an out-of-range value.
+    void validate() const;
+    // The /config attrs of the run file (settings only; the trainer adds classes, mean, std).
+    nlohmann::json toJson() const;
+    // Settings that must match on --resume (all but epochs, threads, test and run).
+    static const char* const kResumeKeys[];
+};
+
+}  // namespace strata

@@ -1,0 +1,39 @@
+#pragma once
+// A trained network loaded back from its run file, for eval and predict. Torch-free
+// interface so the studio can use it too.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/ImageFolder.h"
+#include "runs/MetricsJson.h"
+#include "runs/RunFile.h"
+
+namespace strata {
+
+struct Prediction {
+    std::string path;
+    std::vector<std::pair<std::string, double>> top;  // class, probability; best first
+    std::string error;                                // set when the image could not be read
+};
+
+class TrainedModel {
+public:
+    // Throws RunFileError / DesignError naming the run file.
+    explicit TrainedModel(const std::string& runPath);
+    ~TrainedModel();
+
+    const std::vector<std::string>& classes() const;
+    const RunData& run() const;
+
+    Prediction predict(const std::string& imagePath, int top = 3) const;
+    // Evaluates on an image folder whose classes must match the run's (DataError otherwise).
+    EvalRecord evaluate(const std::string& dir, int threads, DecodedImages* decoded = nullptr) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata

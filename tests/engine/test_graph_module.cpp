@@ -1,0 +1,128 @@
+// The compiler: designs become torch modules whose parameters, names and shapes match the
+// design analysis and hand-computed values.
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include "compile/GraphModule.h"
+#include "design/Templates.h"
+
+using namespace strata;
+
+namespace {
+
+Design templateDesign(const std::string& name) {
+    return loadDesign(std::string(STRATA_SOURCE_DIR) + "/resources/templates/" + name + ".strata.json");
+}
+
+int64_t countParameters(const torch::nn::Module& m) {
+    int64_t n = 0;
+    for (const auto& p : m.parameters()) n += p.numel();
+    return n;
+}
+
+Design chain(const std::string& nodesJson) {
+    return parseDesign(R"({"format": "strata.design/1", "name": "t", "nodes": [
+      {"id": "in", "type": "Input", "params": {"channels": 3, "height": 8, "width": 8}}, )" +
+                       nodesJson + R"(, {"id": "out", "type": "Output"}]})");
+}
+
+}  // namespace
+
+class GraphModuleTest : public QObject {
+    Q_OBJECT
+private slots:
+    void referenceCnnMatchesHandCount() {
+        GraphModule m(templateDesign("reference-cnn"), 10);
+        // conv1 32*1*9+32, conv2 64*32*9+64, fc1 3136*128+128, fc2 128*10+10
+        QCOMPARE(countParameters(*m), int64_t(320 + 18496 + 401536 + 1290));
+        QCOMPARE(countParameters(*m), int64_t(421642));
+        auto named = m->named_parameters();
+        QVERIFY(named.contains("conv1.weight"));
+        QCOMPARE(named["conv1.weight"].sizes(), torch::IntArrayRef({32, 1, 3, 3}));
+        QVERIFY(named.contains("fc2.bias"));
+    }
+
+    void everyTemplateRunsWithAnalyzedShapes() {
+        for (const std::string name : {"mlp", "lenet", "reference-cnn", "resnet-mini"}) {
+            GraphModule m(templateDesign(name), 7);
+            QCOMPARE(countParameters(*m), m->analysis().totalParameters);
+            std::map<std::string, torch::Tensor> outputs;
+            torch::Tensor y = m->forward(torch::randn({2, 1, 28, 28}), outputs);
+            QCOMPARE(y.sizes(), torch::IntArrayRef({2, 7}));
+            for (const CompiledLayer& layer : m->layers()) {
+                std::vector<int64_t> expected{2};
+                expected.insert(expected.end(), layer.output.begin(), layer.output.end());
+                QVERIFY2(outputs.at(layer.id).sizes() == torch::IntArrayRef(expected), (name + ":" + layer.id).c_str());
+            }
+        }
+    }
+
+    void layersAreTopologicalWithDepth() {
+        GraphModule m(templateDesign("resnet-mini"), 10);
+        const auto& layers = m->layers();
+        QCOMPARE(layers.front().type, std::string("Input"));
+        QCOMPARE(layers.front().depth, 0);
+        QCOMPARE(layers.back().type, std::string("Output"));
+        for (size_t i = 1; i < layers.size(); ++i) QVERIFY(layers[i].depth >= 1);
+    }
+
+    void parameterCountsPerLayerType_data() {
+        QTest::addColumn<QString>("nodes");
+        QTest::addColumn<qint64>("expected");
+        // Input 3x8x8 throughout; each row lists the layers between Input and Output.
+        QTest::newRow("conv no bias") << R"({"id": "c", "type": "Conv2d", "params": {"out_channels": 4, "kernel_size": 3, "bias": false}},
+            {"id": "f", "type": "Flatten"}, {"id": "l", "type": "Linear", "params": {"out_features": "classes"}})"
+                                      << qint64(4 * 3 * 9 + (4 * 6 * 6) * 10 + 10);
+        QTest::newRow("batchnorm2d") << R"({"id": "b", "type": "BatchNorm2d"}, {"id": "p", "type": "AdaptiveAvgPool2d"},
+            {"id": "f", "type": "Flatten"}, {"id": "l", "type": "Linear", "params": {"out_features": 10, "bias": false}})"
+                                     << qint64(2 * 3 + 3 * 10);
+        QTest::newRow("layernorm+bn1d") << R"({"id": "f", "type": "Flatten"}, {"id": "n", "type": "LayerNorm"},
+            {"id": "b", "type": "BatchNorm1d"}, {"id": "l", "type": "Linear", "params": {"out_features": 10}})"
+                                        << qint64(2 * 192 + 2 * 192 + 192 * 10 + 10);
+        QTest::newRow("pools+activations") << R"({"id": "m", "type": "MaxPool2d", "params": {"kernel_size": 2}},
+            {"id": "a", "type": "AvgPool2d", "params": {"kernel_size": 2, "stride": 1}}, {"id": "g", "type": "GELU"},
+            {"id": "s", "type": "Sigmoid"}, {"id": "t", "type": "Tanh"}, {"id": "lr", "type": "LeakyReLU"},
+            {"id": "d", "type": "Dropout2d"}, {"id": "f", "type": "Flatten"}, {"id": "d1", "type": "Dropout"},
+            {"id": "l", "type": "Linear", "params": {"out_features": 10}})"
+                                           << qint64(3 * 3 * 3 * 10 + 10);
+    }
+
+    void parameterCountsPerLayerType() {
+        QFETCH(QString, nodes);
+        QFETCH(qint64, expected);
+        GraphModule m(chain(nodes.toStdString()), 10);
+        QCOMPARE(countParameters(*m), int64_t(expected));
+        QCOMPARE(m->analysis().totalParameters, int64_t(expected));
+        QCOMPARE(m->forward(torch::randn({4, 3, 8, 8})).sizes(), torch::IntArrayRef({4, 10}));
+    }
+
+    void concatJoinsChannels() {
+        Design d = parseDesign(R"({"format": "strata.design/1", "name": "cat", "nodes": [
+          {"id": "in", "type": "Input", "params": {"channels": 1, "height": 4, "width": 4}},
+          {"id": "a", "type": "Conv2d", "params": {"out_channels": 2, "kernel_size": 1}},
+          {"id": "b", "type": "Conv2d", "params": {"out_channels": 3, "kernel_size": 1}},
+          {"id": "cat", "type": "Concat"}, {"id": "f", "type": "Flatten"},
+          {"id": "fc", "type": "Linear", "params": {"out_features": "classes"}}, {"id": "out", "type": "Output"}],
+          "edges": [{"from": "in", "to": "a"}, {"from": "in", "to": "b"}, {"from": "a", "to": "cat", "port": 0},
+                    {"from": "b", "to": "cat", "port": 1}, {"from": "cat", "to": "f"}, {"from": "f", "to": "fc"},
+                    {"from": "fc", "to": "out"}]})");
+        GraphModule m(d, 4);
+        std::map<std::string, torch::Tensor> out;
+        m->forward(torch::randn({1, 1, 4, 4}), out, {"cat"});
+        QCOMPARE(out.size(), size_t(1));
+        QCOMPARE(out.at("cat").sizes(), torch::IntArrayRef({1, 5, 4, 4}));
+    }
+
+    void invalidDesignThrowsNamingNode() {
+        try {
+            GraphModule m(chain(R"({"id": "fc", "type": "Linear", "params": {"out_features": 10}})"), 10);
+            QFAIL("expected DesignError");
+        } catch (const DesignError& e) {
+            QVERIFY2(std::string(e.what()).find("node \"fc\"") != std::string::npos, e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(GraphModuleTest)
+#include "test_graph_module.moc"

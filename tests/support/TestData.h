@@ -1,0 +1,24 @@
+#pragma once
+// Small generated inputs for tests: image folders whose classes a tiny network tells apart
+// in a few epochs, and design files written from JSON text.
+#include <QString>
+#include <QStringList>
+
+namespace strata::test {
+
+// Writes DIR/<class>/<i>.png for `perClass` images of size x size (grayscale unless rgb).
+// Class k draws stripes at angle k * 180 / classes with random phase and noise, so the
+// classes are learnable but not trivially identical. Deterministic for a given seed.
+void makeImageFolder(const QString& dir, const QStringList& classes, int perClass, int size = 16,
+                     unsigned seed = 1, bool rgb = false);
+
+// Writes text to path (creating folders); returns path.
+QString writeText(const QString& path, const QByteArray& text);
+
+// A small CNN for 1 x size x size inputs: conv 8 k3 pad1 -> ReLU -> MaxPool 2 -> Flatten ->
+// Linear classes. As strata.design/1 JSON.
+QByteArray tinyCnnDesign(int size = 16);
+// A residual design with BatchNorm and Add, for 1 x size x size inputs.
+QByteArray tinyResidualDesign(int size = 16);
+
+}  // namespace strata::test
