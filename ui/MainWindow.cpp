@@ -1,86 +1,533 @@
 #include "MainWindow.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHeaderView>
+#include <QHash>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QStatusBar>
-#include <QTableWidget>
-#include <QVBoxLayout>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUndoStack>
+#include <cstdio>
+#include <initializer_list>
 
-#include "design/DesignAnalysis.h"
+#include "Actions.h"
+#include "Settings.h"
+#include "canvas/CanvasStyle.h"
+#include "canvas/DesignView.h"
+#include "design/Templates.h"
+#include "model/DesignDocument.h"
+#include "panels/IssuesPanel.h"
+#include "panels/PalettePanel.h"
+#include "panels/PanelText.h"
+#include "panels/PropertyPanel.h"
+#include "panels/ToolIcons.h"
 
 namespace strata {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-    setWindowTitle("Strata");
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-    summary_ = new QLabel(central);
-    summary_->setWordWrap(true);
-    summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    dataLabel_ = new QLabel(tr("Data: none selected"), central);
-    layers_ = new QTableWidget(0, 4, central);
-    layers_->setHorizontalHeaderLabels({tr("Node"), tr("Type"), tr("Output shape"), tr("Parameters")});
-    layers_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    layers_->verticalHeader()->setVisible(false);
-    layers_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    layers_->setObjectName("layerTable");
-    layout->addWidget(summary_);
-    layout->addWidget(dataLabel_);
-    layout->addWidget(layers_, 1);
-    setCentralWidget(central);
+namespace {
+const char* const kDesignSuffix = ".strata.json";
+constexpr int kStatusMessageMs = 4000;
+// Default dock sizes for a first start (later starts restore the user's layout).
+constexpr int kPaletteWidth = 210;
+constexpr int kPropertiesWidth = 300;
+constexpr int kIssuesHeight = 130;
+// Layers added by double-click land at the view centre, shifted while that spot is taken.
+constexpr double kStackOffset = 24.0;
 
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Design..."), QKeySequence::Open, this, &MainWindow::chooseDesign);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    statusBar()->showMessage(tr("Ready"));
+// "net.strata.json" -> "net"
+QString baseName(const QString& path) {
+    QString name = QFileInfo(path).fileName();
+    if (name.endsWith(QLatin1String(kDesignSuffix))) name.chop(int(qstrlen(kDesignSuffix)));
+    else if (name.endsWith(QLatin1String(".json"))) name.chop(5);
+    return name;
+}
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setObjectName("mainWindow");
+    document_ = new DesignDocument(this);
+    view_ = new DesignView(document_, this);
+    view_->setObjectName("designView");
+    setCentralWidget(view_);
+    actions_ = new Actions(this);
+
+    createDocks();
+    createActions();
+    createMenus();
+    createToolBar();
+    createStatusBar();
+    connectDocument();
+    setDockNestingEnabled(true);
+    resize(1280, 800);
+    updateTitle();
+    updateStatus();
+    updateSelectionActions();
 }
 
-void MainWindow::chooseDesign() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open design"), QFileInfo(designPath_).absolutePath(),
-                                                      tr("Strata designs (*.strata.json);;JSON (*.json)"));
-    if (!path.isEmpty()) openDesign(path);
+MainWindow::~MainWindow() {
+    // Closing the window moves focus (a half-typed id commits on focus out): nothing may
+    // signal back into this half-destroyed window. Then the canvas goes first, while the
+    // document it mirrors still exists (children die in creation order, the document first).
+    for (QObject* part : std::initializer_list<QObject*>{palette_, properties_, issues_, view_, document_,
+                                                                  document_->undoStack()})
+        disconnect(part, nullptr, this, nullptr);
+    delete view_;
+    view_ = nullptr;
+}
+
+// --- Construction ---------------------------------------------------------------------------
+
+void MainWindow::createDocks() {
+    palette_ = new PalettePanel(this);
+    properties_ = new PropertyPanel(document_, this);
+    issues_ = new IssuesPanel(document_, this);
+    // The View menu exists before any dock so addPanelDock can list each one.
+    viewMenu_ = new QMenu(tr("&View"), this);
+    paletteDock_ = addPanelDock(palette_, tr("Layers"), "paletteDock", Qt::LeftDockWidgetArea);
+    propertiesDock_ = addPanelDock(properties_, tr("Properties"), "propertiesDock", Qt::RightDockWidgetArea);
+    issuesDock_ = addPanelDock(issues_, tr("Issues"), "issuesDock", Qt::BottomDockWidgetArea);
+    // The bottom dock spans only the canvas: the side panels keep their full height.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    resizeDocks({paletteDock_, propertiesDock_}, {kPaletteWidth, kPropertiesWidth}, Qt::Horizontal);
+    resizeDocks({issuesDock_}, {kIssuesHeight}, Qt::Vertical);
+
+    connect(palette_, &PalettePanel::addRequested, this, &MainWindow::addLayerAtCentre);
+    connect(issues_, &IssuesPanel::nodeActivated, this, &MainWindow::selectNode);
+    connect(issues_, &IssuesPanel::countChanged, this, [this](int n) {
+        issuesDock_->setWindowTitle(n == 0 ? tr("Issues") : tr("Issues (%1)").arg(n));
+    });
+    connect(properties_, &PropertyPanel::nodeRenamed, this, &MainWindow::selectNode);
+    connect(view_, &DesignView::selectionChanged, this, [this](const QStringList& ids) {
+        properties_->setSelection(ids);
+        updateSelectionActions();
+    });
+}
+
+QDockWidget* MainWindow::addPanelDock(QWidget* panel, const QString& title, const QString& objectName,
+                                      Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);  // saveState() needs it
+    dock->setWidget(panel);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                      QDockWidget::DockWidgetFloatable);
+    addDockWidget(area, dock);
+    QAction* toggle = dock->toggleViewAction();
+    toggle->setText(title);
+    viewMenu_->addAction(toggle);
+    return dock;
+}
+
+void MainWindow::createActions() {
+    Actions& a = *actions_;
+
+    a.add("file.new", tr("&New Design"), {QKeySequence::New}, toolIcon("new"));
+    connect(a["file.new"], &QAction::triggered, this, [this] { newDesign(); });
+    for (const std::string& name : templateNames()) {
+        const QString n = QString::fromStdString(name);
+        a.add("file.template." + n, templateTitle(n));
+        connect(a["file.template." + n], &QAction::triggered, this, [this, n] { newDesign(n); });
+    }
+    a.add("file.open", tr("&Open..."), {QKeySequence::Open}, toolIcon("open"));
+    connect(a["file.open"], &QAction::triggered, this, &MainWindow::chooseAndOpen);
+    a.add("file.save", tr("&Save"), {QKeySequence::Save}, toolIcon("save"));
+    connect(a["file.save"], &QAction::triggered, this, &MainWindow::save);
+    a.add("file.saveAs", tr("Save &As..."), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)});
+    connect(a["file.saveAs"], &QAction::triggered, this, [this] { saveAs(); });
+    a.add("file.clearRecent", tr("&Clear Recent Files"));
+    connect(a["file.clearRecent"], &QAction::triggered, this, [] { Settings::instance().clearRecentFiles(); });
+    a.add("file.quit", tr("&Quit"), {QKeySequence(Qt::CTRL | Qt::Key_Q)});
+    connect(a["file.quit"], &QAction::triggered, this, &QWidget::close);
+
+    QUndoStack* undo = document_->undoStack();
+    QAction* undoAction = a.adopt("edit.undo", undo->createUndoAction(this, tr("&Undo")));
+    undoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Z)});
+    undoAction->setIcon(toolIcon("undo"));
+    QAction* redoAction = a.adopt("edit.redo", undo->createRedoAction(this, tr("&Redo")));
+    redoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    redoAction->setIcon(toolIcon("redo"));
+
+    a.add("edit.cut", tr("Cu&t"), {QKeySequence::Cut});
+    connect(a["edit.cut"], &QAction::triggered, this, [this] {
+        view_->copySelection();
+        view_->deleteSelection();
+    });
+    a.add("edit.copy", tr("&Copy"), {QKeySequence::Copy});
+    connect(a["edit.copy"], &QAction::triggered, view_, &DesignView::copySelection);
+    a.add("edit.paste", tr("&Paste"), {QKeySequence::Paste});
+    connect(a["edit.paste"], &QAction::triggered, view_, &DesignView::paste);
+    a.add("edit.delete", tr("&Delete"), {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)}, toolIcon("delete"));
+    connect(a["edit.delete"], &QAction::triggered, view_, &DesignView::deleteSelection);
+    a.add("edit.selectAll", tr("Select &All"), {QKeySequence::SelectAll});
+    connect(a["edit.selectAll"], &QAction::triggered, view_, &DesignView::selectAll);
+    a.add("edit.autoLayout", tr("Auto &Layout"), {QKeySequence(Qt::CTRL | Qt::Key_L)}, toolIcon("layout"));
+    connect(a["edit.autoLayout"], &QAction::triggered, this, [this] {
+        document_->autoLayout();
+        view_->fitToView();
+    });
+
+    a.add("view.zoomIn", tr("Zoom &In"), {QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)}, toolIcon("zoom-in"));
+    connect(a["view.zoomIn"], &QAction::triggered, view_, &DesignView::zoomIn);
+    a.add("view.zoomOut", tr("Zoom &Out"), {QKeySequence::ZoomOut}, toolIcon("zoom-out"));
+    connect(a["view.zoomOut"], &QAction::triggered, view_, &DesignView::zoomOut);
+    a.add("view.fit", tr("&Fit to View"), {QKeySequence(Qt::CTRL | Qt::Key_0)}, toolIcon("fit"));
+    connect(a["view.fit"], &QAction::triggered, view_, &DesignView::fitToView);
+    a.adopt("view.palette", paletteDock_->toggleViewAction());
+    a.adopt("view.properties", propertiesDock_->toggleViewAction());
+    a.adopt("view.issues", issuesDock_->toggleViewAction());
+
+    a.add("help.about", tr("&About Strata"));
+    connect(a["help.about"], &QAction::triggered, this, [this] {
+        if (automation_) return;
+        QMessageBox::about(this, tr("About Strata"),
+                           tr("<b>Strata %1</b><p>Design, train and understand deep networks.</p>"
+                              "<p>Licensed under the GNU GPL, version 3 or later.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::createMenus() {
+    Actions& a = *actions_;
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    templatesMenu_ = file->addMenu(tr("New from &Template"));
+    templatesMenu_->setObjectName("templatesMenu");
+    a["file.new"]->setText(tr("&Blank Design"));
+    QStringList templateIds;
+    for (const QString& id : a.ids())
+        if (id.startsWith(QLatin1String("file.template."))) templateIds << id;
+    a.fill(templatesMenu_, QStringList{"file.new", "-"} + templateIds);
+    a.fill(file, {"file.open"});
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    recentMenu_->setObjectName("recentMenu");
+    a.fill(file, {"-", "file.save", "file.saveAs", "-", "file.quit"});
+    rebuildRecentMenu();
+    connect(&Settings::instance(), &Settings::settingsUpdated, this, &MainWindow::rebuildRecentMenu);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    a.fill(edit, {"edit.undo", "edit.redo", "-", "edit.cut", "edit.copy", "edit.paste", "edit.delete", "-",
+                  "edit.selectAll", "edit.autoLayout"});
+
+    a.fill(viewMenu_, {"-", "view.zoomIn", "view.zoomOut", "view.fit"});
+    // The dock toggles stay at the top of the View menu, above the zoom commands.
+    menuBar()->addMenu(viewMenu_);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    a.fill(help, {"help.about"});
+}
+
+void MainWindow::createToolBar() {
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName("mainToolBar");
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setIconSize(QSize(18, 18));
+    // "New" with the templates one click away, like a split button.
+    auto* newButton = new QToolButton(bar);
+    newButton->setDefaultAction(actions_->get("file.new"));
+    newButton->setText(tr("New"));
+    newButton->setMenu(templatesMenu_);
+    newButton->setPopupMode(QToolButton::MenuButtonPopup);
+    newButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addWidget(newButton);
+    actions_->fill(bar, {"file.open", "file.save", "-", "edit.undo", "edit.redo", "-", "edit.delete",
+                         "edit.autoLayout", "-", "view.zoomIn", "view.zoomOut", "view.fit"});
+}
+
+void MainWindow::createStatusBar() {
+    auto permanent = [this](const char* name) {
+        auto* label = new QLabel(this);
+        label->setObjectName(name);
+        label->setContentsMargins(8, 0, 8, 0);
+        statusBar()->addPermanentWidget(label);
+        return label;
+    };
+    dataLabel_ = permanent("statusData");
+    dataLabel_->hide();
+    paramsLabel_ = permanent("statusParameters");
+    issuesLabel_ = permanent("statusIssues");
+    pathLabel_ = permanent("statusPath");
+}
+
+void MainWindow::connectDocument() {
+    connect(document_, &DesignDocument::changed, this, [this] {
+        updateStatus();
+        updateTitle();
+    });
+    connect(document_, &DesignDocument::pathChanged, this, [this] {
+        updateTitle();
+        updateStatus();
+    });
+    connect(document_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+}
+
+// --- State shown ----------------------------------------------------------------------------
+
+void MainWindow::updateTitle() {
+    QString name = document_->path().isEmpty() ? QString::fromStdString(document_->design().name)
+                                               : baseName(document_->path());
+    if (name.isEmpty()) name = tr("untitled");
+    setWindowTitle(QStringLiteral("%1%2 — Strata").arg(name, document_->isModified() ? "*" : ""));
+}
+
+void MainWindow::updateStatus() {
+    const DesignAnalysis& analysis = document_->analysis();
+    paramsLabel_->setText(tr("%1 parameters").arg(formatCount(analysis.totalParameters)));
+    const int n = int(analysis.issues.size());
+    issuesLabel_->setText(n == 0 ? tr("No issues") : n == 1 ? tr("1 issue") : tr("%1 issues").arg(n));
+    issuesLabel_->setStyleSheet(n == 0 ? QString() : QStringLiteral("color: #c62828; font-weight: bold;"));
+    const QString path = document_->path();
+    pathLabel_->setText(path.isEmpty() ? tr("Not saved") : QDir::toNativeSeparators(path));
+    pathLabel_->setToolTip(path);
+}
+
+void MainWindow::updateSelectionActions() {
+    const bool any = !view_->selectedNodeIds().isEmpty();
+    for (const char* id : {"edit.cut", "edit.copy", "edit.delete"}) actions_->get(id)->setEnabled(any);
+}
+
+void MainWindow::rebuildRecentMenu() {
+    recentMenu_->clear();
+    const QStringList files = Settings::instance().recentFiles();
+    for (int i = 0; i < files.size(); ++i) {
+        const QString& file = files[i];
+        QAction* action = recentMenu_->addAction(
+            QStringLiteral("&%1  %2").arg(i + 1).arg(QDir::toNativeSeparators(file)));
+        action->setData(file);
+        connect(action, &QAction::triggered, this, [this, file] {
+            if (!QFileInfo::exists(file)) {
+                reportError(tr("Cannot open design"), tr("%1 no longer exists.").arg(file));
+                Settings::instance().removeRecentFile(file);
+                return;
+            }
+            openDesign(file);
+        });
+    }
+    if (files.isEmpty()) recentMenu_->addAction(tr("No recent files"))->setEnabled(false);
+    recentMenu_->addSeparator();
+    recentMenu_->addAction(actions_->get("file.clearRecent"));
+    actions_->get("file.clearRecent")->setEnabled(!files.isEmpty());
+}
+
+// --- Files ----------------------------------------------------------------------------------
+
+QString MainWindow::designPath() const { return document_->path(); }
+
+QString MainWindow::templateTitle(const QString& name) {
+    static const QHash<QString, QString> titles = {{"blank", tr("Blank design")},
+                                                   {"mlp", tr("MLP (multilayer perceptron)")},
+                                                   {"lenet", tr("LeNet-5")},
+                                                   {"reference-cnn", tr("Reference CNN")},
+                                                   {"resnet-mini", tr("ResNet-mini")}};
+    return titles.value(name, name);
+}
+
+Design MainWindow::blankDesign() {
+    Design design;
+    design.name = "untitled";
+    Node input{"in", "Input", {{"channels", 1}, {"height", 28}, {"width", 28}}, true, 0.0, 0.0};
+    Node output{"out", "Output", nlohmann::json::object(), true, 0.0, 200.0};
+    design.nodes = {input, output};
+    design.edges = {Edge{"in", "out", 0}};
+    return design;
+}
+
+bool MainWindow::newDesign(const QString& templateName) {
+    if (!maybeSave()) return false;
+    Design design;
+    if (templateName.isEmpty() || templateName == QLatin1String("blank")) {
+        design = blankDesign();
+    } else {
+        const std::string path = templatePath(templateName.toStdString());
+        try {
+            if (path.empty()) throw DesignError("no template named \"" + templateName.toStdString() + "\"");
+            design = loadDesign(path);
+        } catch (const std::exception& e) {
+            reportError(tr("Cannot start from template"), QString::fromStdString(e.what()));
+            return false;
+        }
+    }
+    document_->reset(design);  // no path: Save asks where
+    properties_->setSelection({});
+    fitSoon();
+    statusBar()->showMessage(tr("New design from %1").arg(templateTitle(templateName.isEmpty() ? "blank" : templateName)),
+                             kStatusMessageMs);
+    return true;
 }
 
 bool MainWindow::openDesign(const QString& path) {
-    designPath_ = path;
-    layers_->setRowCount(0);
-    Design design;
-    try {
-        design = loadDesign(path.toStdString());
-    } catch (const std::exception& e) {
-        summary_->setText(tr("<b>Cannot open design</b><br>%1").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
-        statusBar()->showMessage(tr("Error in %1").arg(path));
+    if (!maybeSave()) return false;
+    QString error;
+    if (!document_->load(path, &error)) {
+        reportError(tr("Cannot open design"),
+                    error.contains(QFileInfo(path).fileName()) ? error : tr("%1: %2").arg(path, error));
         return false;
     }
-    const DesignAnalysis analysis = analyzeDesign(design, 10);
-    setWindowTitle(tr("%1 — Strata").arg(QString::fromStdString(design.name)));
-    for (const NodeAnalysis& n : analysis.nodes) {
-        const int row = layers_->rowCount();
-        layers_->insertRow(row);
-        const QStringList cells = {QString::fromStdString(n.id), QString::fromStdString(n.type),
-                                   n.output.empty() ? QString("?") : QString::fromStdString(shapeToString(n.output)),
-                                   QLocale().toString(qlonglong(n.parameters))};
-        for (int c = 0; c < cells.size(); ++c) {
-            auto* item = new QTableWidgetItem(cells[c]);
-            if (!n.ok) item->setForeground(Qt::red);
-            layers_->setItem(row, c, item);
-        }
-    }
-    QString text = tr("<b>%1</b> — %2 layers, %3 parameters")
-                       .arg(QString::fromStdString(design.name).toHtmlEscaped())
-                       .arg(analysis.nodes.size())
-                       .arg(QLocale().toString(qlonglong(analysis.totalParameters)));
-    for (const DesignIssue& issue : analysis.issues)
-        text += "<br><span style='color:#c00'>" + QString::fromStdString(issue.text()).toHtmlEscaped() + "</span>";
-    summary_->setText(text);
-    statusBar()->showMessage(analysis.valid() ? tr("%1 — valid").arg(path) : tr("%1 — %2 issue(s)").arg(path).arg(analysis.issues.size()));
-    return analysis.valid();
+    Settings::instance().addRecentFile(path);
+    properties_->setSelection({});
+    fitSoon();
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), kStatusMessageMs);
+    return true;
 }
 
-void MainWindow::setDataFolder(const QString& dir) { dataLabel_->setText(tr("Data: %1").arg(dir)); }
+void MainWindow::chooseAndOpen() {
+    if (automation_) return;
+    const QString current = document_->path();
+    const QString dir = current.isEmpty() || isReadOnlyLocation(current) ? QDir::homePath() : QFileInfo(current).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open design"), dir,
+                                                      tr("Strata designs (*.strata.json);;JSON files (*.json);;All files (*)"));
+    if (!path.isEmpty()) openDesign(path);
+}
+
+bool MainWindow::isReadOnlyLocation(const QString& path) {
+    const QFileInfo file(path);
+    const QString templates = QString::fromStdString(templatesDir());
+    if (!templates.isEmpty()) {
+        const QString dir = QDir(templates).canonicalPath();
+        const QString folder = QDir(file.absolutePath()).canonicalPath();
+        if (!dir.isEmpty() && (folder == dir || folder.startsWith(dir + QLatin1Char('/')))) return true;
+    }
+    if (file.exists() && !file.isWritable()) return true;
+    const QFileInfo folder(file.absolutePath());
+    return !folder.isDir() || !folder.isWritable();
+}
+
+bool MainWindow::save() {
+    const QString path = document_->path();
+    if (path.isEmpty() || isReadOnlyLocation(path)) return saveAs();
+    return saveAs(path);
+}
+
+bool MainWindow::saveAs(const QString& requested) {
+    QString path = requested;
+    if (path.isEmpty()) {
+        if (automation_) {
+            reportError(tr("Cannot save"), tr("Save As needs a file name; no dialog in automation mode."));
+            return false;
+        }
+        const QString current = document_->path();
+        const QString dir = current.isEmpty() || isReadOnlyLocation(current) ? QDir::homePath()
+                                                                              : QFileInfo(current).absolutePath();
+        QString name = current.isEmpty() ? QString::fromStdString(document_->design().name) : baseName(current);
+        if (name.isEmpty()) name = QStringLiteral("untitled");
+        path = QFileDialog::getSaveFileName(this, tr("Save design as"), QDir(dir).filePath(name + kDesignSuffix),
+                                            tr("Strata designs (*.strata.json)"));
+        if (path.isEmpty()) return false;  // cancelled
+        if (!path.endsWith(QLatin1String(".json"))) path += QLatin1String(kDesignSuffix);
+    }
+    QString error;
+    if (!document_->save(path, &error)) {
+        reportError(tr("Cannot save design"), error.isEmpty() ? tr("Cannot write %1.").arg(path) : error);
+        return false;
+    }
+    Settings::instance().addRecentFile(path);
+    updateTitle();
+    updateStatus();
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), kStatusMessageMs);
+    return true;
+}
+
+bool MainWindow::maybeSave() {
+    if (!document_->isModified() || automation_) return true;
+    const QString name = document_->path().isEmpty() ? QString::fromStdString(document_->design().name)
+                                                     : baseName(document_->path());
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved changes"),
+                    tr("Save the changes to \"%1\" before closing it?").arg(name),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setObjectName("unsavedChangesBox");
+    box.setInformativeText(tr("Your changes are lost if you don't save them."));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save: return save();
+    case QMessageBox::Discard: return true;
+    default: return false;
+    }
+}
+
+void MainWindow::reportError(const QString& title, const QString& text) {
+    if (automation_) {
+        std::fprintf(stderr, "warning: %s\n", qPrintable(text));
+        statusBar()->showMessage(text);
+        return;
+    }
+    QMessageBox::warning(this, title, text);
+}
+
+// --- Data, layers, selection -----------------------------------------------------------------
+
+void MainWindow::setDataFolder(const QString& dir) {
+    dataFolder_ = dir;
+    // Each visible sub-folder is a class (DESIGN.md §3), so "classes" can be resolved now.
+    const int classes = int(QDir(dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
+    if (classes > 0) document_->setClasses(classes);
+    const QString name = QFileInfo(dir).fileName();
+    dataLabel_->setText(classes > 1    ? tr("Data: %1 (%2 classes)").arg(name).arg(classes)
+                        : classes == 1 ? tr("Data: %1 (1 class)").arg(name)
+                                       : tr("Data: %1").arg(name));
+    dataLabel_->setToolTip(QDir::toNativeSeparators(dir));
+    dataLabel_->setVisible(!dir.isEmpty());
+}
+
+void MainWindow::addLayerAtCentre(const QString& type) {
+    // Positions are card top-left corners: centre the card on the view.
+    QPointF pos = view_->mapToScene(view_->viewport()->rect().center()) -
+                  QPointF(canvas::kCardWidth / 2, canvas::kCardHeight / 2);
+    // Repeated double-clicks fan out instead of stacking cards on one spot.
+    for (bool taken = true; taken;) {
+        taken = false;
+        for (const Node& node : document_->design().nodes) {
+            const QPointF p = document_->position(QString::fromStdString(node.id));
+            if (qAbs(p.x() - pos.x()) < 1.0 && qAbs(p.y() - pos.y()) < 1.0) {
+                pos += QPointF(kStackOffset, kStackOffset);
+                taken = true;
+                break;
+            }
+        }
+    }
+    const QString id = document_->addNode(type, pos);
+    if (id.isEmpty()) {
+        statusBar()->showMessage(tr("Cannot add a %1 layer").arg(type), kStatusMessageMs);
+        return;
+    }
+    selectNode(id);
+}
+
+void MainWindow::selectNode(const QString& id) {
+    if (!view_) return;
+    view_->selectNodes({id});
+    properties_->setSelection(view_->selectedNodeIds().isEmpty() ? QStringList{id} : view_->selectedNodeIds());
+    updateSelectionActions();
+}
+
+void MainWindow::fitSoon() {
+    // After the scene has its items and the view its final size (the next event loop turn).
+    QTimer::singleShot(0, view_, &DesignView::fitToView);
+}
+
+void MainWindow::restoreWindowState() {
+    const Settings& settings = Settings::instance();
+    if (!settings.windowGeometry().isEmpty()) restoreGeometry(settings.windowGeometry());
+    if (!settings.windowState().isEmpty()) restoreState(settings.windowState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    if (!automation_) {
+        Settings::instance().setWindowGeometry(saveGeometry());
+        Settings::instance().setWindowState(saveState());
+    }
+    event->accept();
+}
 
 }  // namespace strata

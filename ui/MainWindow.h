@@ -1,33 +1,120 @@
 #pragma once
+// The studio's main window: the canvas in the middle, the layer palette (left), the property
+// panel (right) and the issues list (bottom) as docks, menus and a toolbar built from one
+// action registry, and a status bar with the parameter total, the issue count and the file.
+// It owns the open DesignDocument; panels and canvas only follow it.
 #include <QMainWindow>
 #include <QString>
 
+class QDockWidget;
 class QLabel;
-class QTableWidget;
+class QMenu;
 
 namespace strata {
 
-// The studio's main window. For now it shows the open design as a table of layers with
-// their output shapes and parameter counts, and any validation issues; the node editor,
-// training and feature panels dock here in later steps.
+class Actions;
+class DesignDocument;
+class DesignView;
+class IssuesPanel;
+class PalettePanel;
+class PropertyPanel;
+struct Design;
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
-    // Loads and shows a design; on bad input shows the error in the window (never a crash)
-    // and returns false.
+    // --- Files --------------------------------------------------------------------------
+    // Opens a design file (after the unsaved-changes prompt). On bad input it reports the file
+    // and the reason (message box, or status bar and stderr in automation), keeps the current
+    // design and returns false.
     bool openDesign(const QString& path);
+    // Starts a new, never-saved design from a template name (templateNames()), or the blank
+    // design (an Input 1x28x28 wired to an Output) for "" or "blank".
+    bool newDesign(const QString& templateName = QString());
+    // Saves to the design's file, or asks for one (Save As) when it has none or lives in a
+    // read-only place such as the installed templates (DESIGN.md §6).
+    bool save();
+    // Saves to `path` ("" asks with a file dialog, never in automation). The design then lives
+    // there and the path joins the recent files.
+    bool saveAs(const QString& path = QString());
+    QString designPath() const;
+    // True for files Save must not overwrite: templates and files in unwritable folders.
+    static bool isReadOnlyLocation(const QString& path);
+    // The blank design of File > New.
+    static Design blankDesign();
+    // The menu text of a template ("reference-cnn" -> "Reference CNN").
+    static QString templateTitle(const QString& name);
+
+    // The image folder the studio will train on; its class folders set the class count.
     void setDataFolder(const QString& dir);
-    QString designPath() const { return designPath_; }
+    QString dataFolder() const { return dataFolder_; }
+
+    // Automation (--screenshot, tests): never a modal dialog; errors go to the status bar and
+    // stderr, unsaved changes are discarded without asking, window state is not saved.
+    void setAutomation(bool on) { automation_ = on; }
+    bool automation() const { return automation_; }
+    // Restores geometry and dock layout from the settings (a normal start, not automation).
+    void restoreWindowState();
+
+    // --- Parts, for the application and tests -------------------------------------------
+    DesignDocument* document() const { return document_; }
+    DesignView* view() const { return view_; }
+    Actions* actions() const { return actions_; }
+    PalettePanel* palettePanel() const { return palette_; }
+    PropertyPanel* propertyPanel() const { return properties_; }
+    IssuesPanel* issuesPanel() const { return issues_; }
+    // The View menu; addPanelDock() lists later docks (training, features) there too.
+    QMenu* viewMenu() const { return viewMenu_; }
+    QMenu* recentMenu() const { return recentMenu_; }
+    // Docks a panel in `area` and adds its show/hide toggle to the View menu.
+    QDockWidget* addPanelDock(QWidget* panel, const QString& title, const QString& objectName,
+                              Qt::DockWidgetArea area);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
-    void chooseDesign();
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createDocks();
+    void createStatusBar();
+    void connectDocument();
 
-    QTableWidget* layers_ = nullptr;
-    QLabel* summary_ = nullptr;
+    void updateTitle();
+    void updateStatus();
+    void updateSelectionActions();
+    void rebuildRecentMenu();
+
+    // The unsaved-changes prompt: true when the caller may go on (saved or discarded).
+    bool maybeSave();
+    void reportError(const QString& title, const QString& text);
+    void chooseAndOpen();
+    void addLayerAtCentre(const QString& type);
+    void selectNode(const QString& id);
+    void fitSoon();
+
+    DesignDocument* document_ = nullptr;
+    DesignView* view_ = nullptr;
+    Actions* actions_ = nullptr;
+    PalettePanel* palette_ = nullptr;
+    PropertyPanel* properties_ = nullptr;
+    IssuesPanel* issues_ = nullptr;
+    QDockWidget* paletteDock_ = nullptr;
+    QDockWidget* propertiesDock_ = nullptr;
+    QDockWidget* issuesDock_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QMenu* templatesMenu_ = nullptr;
+    QLabel* pathLabel_ = nullptr;
+    QLabel* paramsLabel_ = nullptr;
+    QLabel* issuesLabel_ = nullptr;
     QLabel* dataLabel_ = nullptr;
-    QString designPath_;
+    QString dataFolder_;
+    bool automation_ = false;
 };
 
 }  // namespace strata

@@ -9,6 +9,7 @@
 
 #include "compile/GraphModule.h"
 #include "data/ImageFolder.h"
+#include "runs/EpochTable.h"
 #include "runs/RunFile.h"
 #include "train/Batches.h"
 #include "train/Evaluation.h"
@@ -37,8 +38,76 @@ ImageSpec inputSpec(const Design& design) {
     throw DesignError("design has no Input node");
 }
 
-const char* const kEpochColumns[] = {"epoch",        "train_loss", "train_accuracy",    "val_loss",
-                                     "val_accuracy", "seconds",    "images_per_second", "learning_rate"};
+// The settings a resumed run must share with the recorded one (DESIGN.md §3).
+void checkResumable(const TrainConfig& cfg, const Design& design, const RunData& run) {
+    const nlohmann::json now = cfg.toJson();
+    for (const char* const* key = TrainConfig::kResumeKeys; *key; ++key) {
+        if (!run.config.contains(*key)) continue;
+        if (run.config.at(*key) != now.at(*key))
+            throw std::invalid_argument(cfg.run + ": setting \"" + *key + "\" was " + run.config.at(*key).dump() +
+                                        " in the run but is " + now.at(*key).dump() + " now");
+    }
+    if (nlohmann::json::parse(run.designJson) != designToJson(design))
+        throw std::invalid_argument(cfg.run + ": the design differs from the one the run was trained with");
+}
+
+// A validation or test folder: decoded, its skips reported, its classes those of training.
+DecodedImages loadLabeledFolder(const std::string& dir, const char* role, const ImageSpec& spec, int threads,
+                                const std::vector<std::string>& classes, const std::string& trainDir,
+                                const std::function<void(const std::string&)>& log) {
+    DecodedImages images = loadImageFolder(dir, spec, threads);
+    if (images.classes != classes)
+        throw DataError(dir + ": " + role + " classes differ from the training classes in " + trainDir);
+    if (std::string report = skipReport(images); !report.empty()) log(dir + ": " + report);
+    return images;
+}
+
+struct TrainingData {
+    DecodedImages images;
+    std::vector<double> mean, stdev;
+    std::unique_ptr<BatchSource> train, val;  // val: only for a separate validation folder
+    std::vector<int64_t> trainIdx, valIdx;    // valIdx index `val` when set, else `train`
+};
+
+// Decodes the training folder (and validation folder), fixes the normalization statistics
+// (recorded ones on resume) and splits off validation when asked.
+TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, const RunData* resumed,
+                              const std::function<void(int64_t, int64_t)>& progress,
+                              const std::function<void(const std::string&)>& log) {
+    TrainingData d;
+    d.images = loadImageFolder(cfg.data, spec, cfg.threads, progress);
+    if (std::string report = skipReport(d.images); !report.empty()) log(cfg.data + ": " + report);
+    if (resumed) {
+        d.mean = resumed->config.at("mean").get<std::vector<double>>();
+        d.stdev = resumed->config.at("std").get<std::vector<double>>();
+    } else {
+        channelMeanStd(d.images, d.mean, d.stdev);
+    }
+    d.train = std::make_unique<BatchSource>(d.images, d.mean, d.stdev);
+    // The batch source holds its own copy of the pixels: don't keep the dataset twice.
+    std::vector<uint8_t>().swap(d.images.pixels);
+
+    const int64_t n = d.images.count();
+    if (cfg.valSplit > 0) {
+        std::vector<int64_t> order = shuffledIndices(n, splitSeed(cfg.seed));
+        const int64_t nVal = std::max<int64_t>(1, std::llround(cfg.valSplit * double(n)));
+        if (nVal >= n) throw DataError(cfg.data + ": too few images for --val-split " + std::to_string(cfg.valSplit));
+        d.valIdx.assign(order.begin(), order.begin() + nVal);
+        d.trainIdx.assign(order.begin() + nVal, order.end());
+        std::sort(d.trainIdx.begin(), d.trainIdx.end());
+        std::sort(d.valIdx.begin(), d.valIdx.end());
+    } else {
+        d.trainIdx.resize(n);
+        std::iota(d.trainIdx.begin(), d.trainIdx.end(), 0);
+    }
+    if (!cfg.val.empty()) {
+        DecodedImages val = loadLabeledFolder(cfg.val, "validation", spec, cfg.threads, d.images.classes, cfg.data, log);
+        d.val = std::make_unique<BatchSource>(val, d.mean, d.stdev);
+        d.valIdx.resize(val.count());
+        std::iota(d.valIdx.begin(), d.valIdx.end(), 0);
+    }
+    return d;
+}
 
 }  // namespace
 
@@ -83,56 +152,19 @@ TrainResult Trainer::run() {
     if (resuming) {
         if (cfg.run.empty()) throw std::invalid_argument("--resume needs --run RUN.h5");
         run = readRunFile(cfg.run);
-        const nlohmann::json now = cfg.toJson();
-        for (const char* const* key = TrainConfig::kResumeKeys; *key; ++key) {
-            if (!run.config.contains(*key)) continue;
-            if (run.config.at(*key) != now.at(*key))
-                throw std::invalid_argument(cfg.run + ": setting \"" + *key + "\" was " + run.config.at(*key).dump() +
-                                            " in the run but is " + now.at(*key).dump() + " now");
-        }
-        if (nlohmann::json::parse(run.designJson) != designToJson(design))
-            throw std::invalid_argument(cfg.run + ": the design differs from the one the run was trained with");
+        checkResumable(cfg, design, run);
     }
-
-    DecodedImages images = loadImageFolder(cfg.data, spec, cfg.threads, events.loading);
-    if (std::string report = skipReport(images); !report.empty()) impl_->log(cfg.data + ": " + report);
-    const int classes = int(images.classes.size());
-
-    std::vector<double> mean, stdev;
-    if (resuming) {
-        mean = run.config.at("mean").get<std::vector<double>>();
-        stdev = run.config.at("std").get<std::vector<double>>();
-    } else {
-        channelMeanStd(images, mean, stdev);
-    }
-    BatchSource source(images, mean, stdev);
-
-    // Training and validation indices: a held-out split of `data`, or a separate folder.
-    std::vector<int64_t> trainIdx, valIdx;
-    std::unique_ptr<BatchSource> valSource;
-    if (cfg.valSplit > 0) {
-        std::vector<int64_t> order = shuffledIndices(images.count(), splitSeed(cfg.seed));
-        const int64_t nVal = std::max<int64_t>(1, std::llround(cfg.valSplit * images.count()));
-        if (nVal >= images.count()) throw DataError(cfg.data + ": too few images for --val-split " + std::to_string(cfg.valSplit));
-        valIdx.assign(order.begin(), order.begin() + nVal);
-        trainIdx.assign(order.begin() + nVal, order.end());
-        std::sort(trainIdx.begin(), trainIdx.end());
-        std::sort(valIdx.begin(), valIdx.end());
-    } else {
-        trainIdx.resize(images.count());
-        std::iota(trainIdx.begin(), trainIdx.end(), 0);
-    }
-    if (!cfg.val.empty()) {
-        DecodedImages val = loadImageFolder(cfg.val, spec, cfg.threads);
-        if (val.classes != images.classes)
-            throw DataError(cfg.val + ": validation classes differ from the training classes in " + cfg.data);
-        if (std::string report = skipReport(val); !report.empty()) impl_->log(cfg.val + ": " + report);
-        valSource = std::make_unique<BatchSource>(val, mean, stdev);
-        valIdx.resize(val.count());
-        std::iota(valIdx.begin(), valIdx.end(), 0);
-    }
-    const BatchSource& valFrom = valSource ? *valSource : source;
+    auto log = [&](const std::string& m) { impl_->log(m); };
+    TrainingData data = loadTrainingData(cfg, spec, resuming ? &run : nullptr, events.loading, log);
+    const DecodedImages& images = data.images;
+    const std::vector<double>& mean = data.mean;
+    const std::vector<double>& stdev = data.stdev;
+    const BatchSource& source = *data.train;
+    const std::vector<int64_t>& trainIdx = data.trainIdx;
+    const std::vector<int64_t>& valIdx = data.valIdx;
+    const BatchSource& valFrom = data.val ? *data.val : source;
     const bool hasVal = !valIdx.empty();
+    const int classes = int(images.classes.size());
 
     // The module, its initial weights and the optimizer: seeded, so a run replays exactly.
     torch::manual_seed(cfg.seed);
@@ -152,23 +184,7 @@ TrainResult Trainer::run() {
         loadModuleState(*model, run.checkpoint, cfg.run);
         if (const NamedArray* state = findArray(run.optimizer, "state")) loadOptimizer(*optimizer, *state);
         if (const NamedArray* rng = findArray(run.optimizer, "rng")) loadRngState(*rng);
-        for (size_t row = 0; row < run.epochMetrics["epoch"].size(); ++row) {
-            auto col = [&](const char* name) {
-                auto it = run.epochMetrics.find(name);
-                return it == run.epochMetrics.end() ? 0.0 : it->second.at(row);
-            };
-            EpochRecord e;
-            e.epoch = int(col("epoch"));
-            e.trainLoss = col("train_loss");
-            e.trainAccuracy = col("train_accuracy");
-            e.hasVal = run.epochMetrics.count("val_loss") > 0;
-            e.valLoss = col("val_loss");
-            e.valAccuracy = col("val_accuracy");
-            e.seconds = col("seconds");
-            e.imagesPerSecond = col("images_per_second");
-            e.learningRate = col("learning_rate");
-            metrics.epochs.push_back(e);
-        }
+        metrics.epochs = loadEpochs(run);
         impl_->log("resuming " + cfg.run + " after epoch " + std::to_string(run.epoch));
     } else {
         run = RunData();
@@ -187,24 +203,7 @@ TrainResult Trainer::run() {
         run.step = step;
         run.checkpoint = moduleState(*model);
         run.optimizer = {optimizerToArray(*optimizer), rngStateToArray()};
-        run.epochColumns.clear();
-        run.epochMetrics.clear();
-        for (const char* column : kEpochColumns) {
-            const std::string c = column;
-            if (!hasVal && (c == "val_loss" || c == "val_accuracy")) continue;
-            run.epochColumns.push_back(c);
-            auto& values = run.epochMetrics[c];
-            for (const EpochRecord& e : metrics.epochs) {
-                values.push_back(c == "epoch"               ? e.epoch
-                                 : c == "train_loss"        ? e.trainLoss
-                                 : c == "train_accuracy"    ? e.trainAccuracy
-                                 : c == "val_loss"          ? e.valLoss
-                                 : c == "val_accuracy"      ? e.valAccuracy
-                                 : c == "seconds"           ? e.seconds
-                                 : c == "images_per_second" ? e.imagesPerSecond
-                                                            : e.learningRate);
-            }
-        }
+        storeEpochs(metrics.epochs, run);
         if (!cfg.run.empty()) {
             std::filesystem::path parent = std::filesystem::path(cfg.run).parent_path();
             if (!parent.empty()) std::filesystem::create_directories(parent);
@@ -308,10 +307,7 @@ TrainResult Trainer::run() {
     }
 
     if (!cfg.test.empty()) {
-        DecodedImages test = loadImageFolder(cfg.test, spec, cfg.threads);
-        if (test.classes != images.classes)
-            throw DataError(cfg.test + ": test classes differ from the training classes in " + cfg.data);
-        if (std::string report = skipReport(test); !report.empty()) impl_->log(cfg.test + ": " + report);
+        DecodedImages test = loadLabeledFolder(cfg.test, "test", spec, cfg.threads, images.classes, cfg.data, log);
         BatchSource testSource(test, mean, stdev);
         std::vector<int64_t> all(test.count());
         std::iota(all.begin(), all.end(), 0);

@@ -1,0 +1,102 @@
+#pragma once
+// The scene of the canvas: a view of a DesignDocument. It is built from the document and
+// follows only its `changed()` signal, reconciling its items by node id and edge value
+// (creating missing ones, updating the rest, removing stale ones), so selection and hover
+// survive edits. User gestures become document edits: moves (one `moveNodes` per drag, snapped
+// to the grid), connections dragged from output ports, and layers dropped from the palette
+// (onto an edge: spliced into it; elsewhere: added).
+#include <QGraphicsScene>
+#include <QHash>
+#include <QList>
+#include <QStringList>
+
+#include "design/Design.h"
+
+class QGraphicsPathItem;
+
+namespace strata {
+
+class DesignDocument;
+class EdgeItem;
+class NodeItem;
+class PortItem;
+
+class DesignScene : public QGraphicsScene {
+    Q_OBJECT
+public:
+    explicit DesignScene(DesignDocument* document, QObject* parent = nullptr);
+    ~DesignScene() override;
+
+    DesignDocument* document() const { return document_; }
+
+    // --- Items (for the view and tests) ---------------------------------------------------
+    NodeItem* nodeItem(const QString& id) const;
+    QList<NodeItem*> nodeItems() const;
+    EdgeItem* edgeItem(const Edge& edge) const;
+    QList<EdgeItem*> edgeItems() const;
+    // The edge whose curve passes within `tolerance` px of `scenePos` (nullptr if none).
+    EdgeItem* edgeNear(QPointF scenePos, qreal tolerance = 6.0) const;
+    // The bounding rectangle of the nodes and edges (empty for an empty design).
+    QRectF contentRect() const;
+
+    // --- Selection --------------------------------------------------------------------------
+    QStringList selectedNodeIds() const;  // in design order
+    QList<Edge> selectedEdges() const;
+    void selectNodes(const QStringList& ids);  // replaces the selection
+
+    static QPointF snapToGrid(QPointF p);
+
+    // --- Gestures, called by the items ------------------------------------------------------
+    // A node item moved: its edges follow.
+    void nodeMoved(NodeItem* node);
+    // A drag of node cards ended: records the moved nodes' snapped positions as one edit.
+    void commitMoves();
+    // Connection drag from `from`'s output port.
+    void beginConnection(NodeItem* from, QPointF scenePos);
+    void updateConnection(QPointF scenePos);
+    void endConnection(QPointF scenePos);  // connects when released over another node
+    void cancelConnection();
+    bool isConnecting() const { return pending_ != nullptr; }
+
+public slots:
+    // Brings the items in line with the document (the slot of `changed()`).
+    void sync();
+
+signals:
+    // The selected node ids changed (edges do not count).
+    void nodeSelectionChanged(const QStringList& nodeIds);
+
+protected:
+    void dragEnterEvent(QGraphicsSceneDragDropEvent* event) override;
+    void dragMoveEvent(QGraphicsSceneDragDropEvent* event) override;
+    void dragLeaveEvent(QGraphicsSceneDragDropEvent* event) override;
+    void dropEvent(QGraphicsSceneDragDropEvent* event) override;
+
+private:
+    struct Target {
+        QString node;
+        int port = -1;
+    };
+    // The node and input slot a connection released at `scenePos` would go to.
+    Target connectionTarget(QPointF scenePos) const;
+    NodeItem* nodeAt(QPointF scenePos) const;
+    void updateEdgeGeometry(EdgeItem* edge) const;
+    void setSpliceTarget(EdgeItem* edge);
+    void setConnectionTarget(PortItem* port);
+    void emitSelectionIfChanged();
+
+    DesignDocument* document_;
+    QHash<QString, NodeItem*> nodes_;
+    QHash<QString, EdgeItem*> edges_;            // by edgeKey()
+    QMultiHash<QString, EdgeItem*> edgesOfNode_; // both ends
+    bool syncing_ = false;
+    bool selecting_ = false;  // selectNodes() in progress: one signal at the end
+    QStringList lastSelection_;
+
+    QGraphicsPathItem* pending_ = nullptr;  // the line of a connection drag
+    QString pendingFrom_;
+    PortItem* targetPort_ = nullptr;
+    EdgeItem* spliceTarget_ = nullptr;
+};
+
+}  // namespace strata

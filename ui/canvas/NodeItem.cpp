@@ -1,0 +1,247 @@
+#include "canvas/NodeItem.h"
+
+#include <QFontMetricsF>
+#include <QGraphicsSceneMouseEvent>
+#include <QLocale>
+#include <QPainter>
+#include <QStyleOptionGraphicsItem>
+
+#include "canvas/CanvasStyle.h"
+#include "canvas/DesignScene.h"
+#include "canvas/PortItem.h"
+
+namespace strata {
+
+using namespace canvas;
+
+namespace {
+
+constexpr qreal kTextLeft = kAccentWidth + 9.0;
+constexpr qreal kTextRight = 10.0;
+constexpr qreal kBadgeRadius = 8.0;
+constexpr qreal kSelectionGap = 3.5;
+
+const QFont& idFont() { static const QFont f = canvasFont(14, /*bold=*/true); return f; }
+const QFont& typeFont() { static const QFont f = canvasFont(11); return f; }
+const QFont& paramsFont() { static const QFont f = canvasFont(13); return f; }
+const QFont& shapeFont() { static const QFont f = canvasFont(12, /*bold=*/false, /*fixed=*/true); return f; }
+const QFont& badgeFont() { static const QFont f = canvasFont(11, /*bold=*/true); return f; }
+// Zoomed out (below kDetailZoom) a card shows its id and type only, in big letters.
+const QFont& overviewIdFont() { static const QFont f = canvasFont(24, /*bold=*/true); return f; }
+const QFont& overviewTypeFont() { static const QFont f = canvasFont(18); return f; }
+
+QPainterPath cardPath() {
+    QPainterPath p;
+    p.addRoundedRect(NodeItem::cardRect(), kCardRadius, kCardRadius);
+    return p;
+}
+
+}  // namespace
+
+bool NodeContent::operator==(const NodeContent& o) const {
+    return type == o.type && group == o.group && description == o.description && params == o.params &&
+           shape == o.shape && parameters == o.parameters && issues == o.issues && blocked == o.blocked &&
+           inputPorts == o.inputPorts && connectedInputs == o.connectedInputs && hasOutput == o.hasOutput &&
+           outputConnected == o.outputConnected;
+}
+
+NodeItem::NodeItem(const QString& id) : id_(id) {
+    setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges);
+    setAcceptHoverEvents(true);
+    setZValue(1);
+    syncPorts();
+    setToolTip(buildToolTip());
+}
+
+void NodeItem::setId(const QString& id) {
+    if (id == id_) return;
+    id_ = id;
+    setToolTip(buildToolTip());
+    update();
+}
+
+QRectF NodeItem::cardRect() { return QRectF(0, 0, kCardWidth, kCardHeight); }
+
+void NodeItem::setContent(const NodeContent& content) {
+    if (content == content_) return;
+    prepareGeometryChange();
+    content_ = content;
+    syncPorts();
+    setToolTip(buildToolTip());
+    update();
+}
+
+void NodeItem::syncPorts() {
+    const int want = content_.inputPorts;
+    while (inputs_.size() > want) delete inputs_.takeLast();
+    while (inputs_.size() < want) inputs_.append(new PortItem(PortItem::Kind::Input, inputs_.size(), this));
+    for (int i = 0; i < inputs_.size(); ++i) {
+        inputs_[i]->setPos(kCardWidth * (i + 1) / (want + 1), 0);
+        inputs_[i]->setConnected(content_.connectedInputs.contains(i));
+    }
+    if (content_.hasOutput && !output_) output_ = new PortItem(PortItem::Kind::Output, 0, this);
+    if (!content_.hasOutput && output_) {
+        delete output_;
+        output_ = nullptr;
+    }
+    if (output_) {
+        output_->setPos(kCardWidth / 2, kCardHeight);
+        output_->setConnected(content_.outputConnected);
+    }
+}
+
+PortItem* NodeItem::inputPort(int port) const {
+    return port >= 0 && port < inputs_.size() ? inputs_[port] : nullptr;
+}
+
+QPointF NodeItem::inputPortScenePos(int port) const {
+    if (inputs_.isEmpty()) return mapToScene(QPointF(kCardWidth / 2, 0));
+    return inputs_[qBound(0, port, int(inputs_.size()) - 1)]->scenePos();
+}
+
+QPointF NodeItem::outputPortScenePos() const { return mapToScene(QPointF(kCardWidth / 2, kCardHeight)); }
+
+QRectF NodeItem::boundingRect() const {
+    const qreal m = kSelectionGap + 2;
+    return cardRect().adjusted(-m, -std::max(m, kBadgeRadius), std::max(m, kBadgeRadius), m + 2);
+}
+
+QPainterPath NodeItem::shape() const { return cardPath(); }
+
+void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) {
+    const QRectF r = cardRect();
+    const QColor accent = groupColor(content_.group);
+    const bool error = hasError();
+    painter->setRenderHint(QPainter::Antialiasing);
+
+    // Shadow, card, accent bar.
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(QColor(15, 23, 42, isSelected() ? 40 : 22));
+    painter->drawRoundedRect(r.translated(0, 2), kCardRadius, kCardRadius);
+    painter->setBrush(error ? QColor(0xfe, 0xf2, 0xf2) : cardFill());
+    painter->drawRoundedRect(r, kCardRadius, kCardRadius);
+    painter->save();
+    painter->setClipPath(cardPath());
+    painter->fillRect(QRectF(0, 0, kAccentWidth, kCardHeight), error ? errorColor() : accent);
+    painter->restore();
+
+    // Border: red for errors, dashed for a node waiting on an upstream error.
+    QPen border(cardBorder(), 1.0);
+    if (hovered_) border.setColor(cardBorder().darker(125));
+    if (content_.blocked) border = QPen(mutedTextColor(), 1.0, Qt::DashLine);
+    if (error) border = QPen(errorColor(), 2.0);
+    painter->setPen(border);
+    painter->setBrush(Qt::NoBrush);
+    painter->drawRoundedRect(r, kCardRadius, kCardRadius);
+    if (isSelected()) {
+        painter->setPen(QPen(selectionColor(), 2.0));
+        painter->drawRoundedRect(r.adjusted(-kSelectionGap, -kSelectionGap, kSelectionGap, kSelectionGap),
+                                 kCardRadius + kSelectionGap, kCardRadius + kSelectionGap);
+    }
+
+    const qreal textWidth = kCardWidth - kTextLeft - kTextRight;
+    const qreal lod = QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform());
+    if (lod < kDetailZoom) {
+        painter->setFont(overviewIdFont());
+        painter->setPen(textColor());
+        painter->drawText(QRectF(kTextLeft, 3, textWidth, 32), Qt::AlignLeft | Qt::AlignVCenter,
+                          QFontMetricsF(overviewIdFont()).elidedText(id_, Qt::ElideRight, textWidth));
+        painter->setFont(overviewTypeFont());
+        painter->setPen(error ? errorColor() : accent.darker(115));
+        painter->drawText(QRectF(kTextLeft, 34, textWidth, 26), Qt::AlignLeft | Qt::AlignVCenter,
+                          QFontMetricsF(overviewTypeFont()).elidedText(content_.type, Qt::ElideRight, textWidth));
+    } else {
+        paintDetails(painter, accent);
+    }
+
+    if (error) {
+        const QPointF c(kCardWidth, 0);
+        painter->setPen(QPen(Qt::white, 1.5));
+        painter->setBrush(errorColor());
+        painter->drawEllipse(c, kBadgeRadius, kBadgeRadius);
+        painter->setFont(badgeFont());
+        painter->drawText(QRectF(c.x() - kBadgeRadius, c.y() - kBadgeRadius, 2 * kBadgeRadius, 2 * kBadgeRadius),
+                          Qt::AlignCenter, QStringLiteral("!"));
+    }
+}
+
+void NodeItem::paintDetails(QPainter* painter, const QColor& accent) const {
+    const bool error = hasError();
+    const qreal textWidth = kCardWidth - kTextLeft - kTextRight;
+    // Header: id on the left, type on the right.
+    const QFontMetricsF typeMetrics(typeFont());
+    const QString type = typeMetrics.elidedText(content_.type, Qt::ElideRight, textWidth * 0.55);
+    const qreal typeWidth = typeMetrics.horizontalAdvance(type);
+    painter->setFont(typeFont());
+    painter->setPen(error ? errorColor() : accent.darker(115));
+    painter->drawText(QRectF(kTextLeft, 5, textWidth, 18), Qt::AlignRight | Qt::AlignVCenter, type);
+    painter->setFont(idFont());
+    painter->setPen(textColor());
+    const QString id = QFontMetricsF(idFont()).elidedText(id_, Qt::ElideRight, textWidth - typeWidth - 8);
+    painter->drawText(QRectF(kTextLeft, 5, textWidth, 18), Qt::AlignLeft | Qt::AlignVCenter, id);
+
+    // Key params, then the output shape (or the first reason of an error). A card without
+    // params centres its one line in the space below the header.
+    struct Line { QString text; QFont font; QColor color; };
+    QList<Line> lines;
+    if (!content_.params.isEmpty()) lines.append({content_.params, paramsFont(), textColor().lighter(140)});
+    if (error) {
+        lines.append({content_.issues.first(), typeFont(), errorColor()});
+    } else if (!content_.shape.isEmpty()) {
+        lines.append({content_.shape, shapeFont(), mutedTextColor()});
+    } else if (content_.blocked) {
+        QFont italic = typeFont();
+        italic.setItalic(true);
+        lines.append({QStringLiteral("shape unknown"), italic, mutedTextColor()});
+    }
+    qreal y = lines.size() == 1 ? 33 : 24;
+    for (const Line& line : lines) {
+        painter->setFont(line.font);
+        painter->setPen(line.color);
+        painter->drawText(QRectF(kTextLeft, y, textWidth, 17), Qt::AlignLeft | Qt::AlignVCenter,
+                          QFontMetricsF(line.font).elidedText(line.text, Qt::ElideRight, textWidth));
+        y += 18;
+    }
+}
+
+QString NodeItem::buildToolTip() const {
+    QStringList lines;
+    lines << id_ + QStringLiteral(" \u00b7 ") + content_.type;
+    if (!content_.issues.isEmpty()) {
+        for (const QString& issue : content_.issues) lines << QStringLiteral("Error: ") + issue;
+        return lines.join('\n');
+    }
+    if (!content_.description.isEmpty()) lines << content_.description;
+    if (!content_.params.isEmpty()) lines << content_.params;
+    if (!content_.shape.isEmpty())
+        lines << QStringLiteral("Output ") + content_.shape + QStringLiteral(" \u00b7 ") +
+                     QLocale().toString(content_.parameters) + QStringLiteral(" parameters");
+    else if (content_.blocked)
+        lines << QStringLiteral("Output shape unknown: a layer upstream has an error.");
+    return lines.join('\n');
+}
+
+QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant& value) {
+    if (change == ItemPositionHasChanged)
+        if (auto* s = qobject_cast<DesignScene*>(scene())) s->nodeMoved(this);
+    if (change == ItemSelectedHasChanged) setZValue(value.toBool() ? 2 : 1);
+    return QGraphicsItem::itemChange(change, value);
+}
+
+void NodeItem::hoverEnterEvent(QGraphicsSceneHoverEvent*) {
+    hovered_ = true;
+    update();
+}
+
+void NodeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent*) {
+    hovered_ = false;
+    update();
+}
+
+void NodeItem::mouseReleaseEvent(QGraphicsSceneMouseEvent* event) {
+    QGraphicsItem::mouseReleaseEvent(event);
+    if (event->button() == Qt::LeftButton)
+        if (auto* s = qobject_cast<DesignScene*>(scene())) s->commitMoves();
+}
+
+}  // namespace strata

@@ -1,0 +1,89 @@
+#pragma once
+// A node of the design drawn as a card: id, layer type, key params and output shape, with a
+// colour accent for its palette group, input ports on top and the output port at the bottom.
+// A node that fails validation gets a red border, a badge and its reasons as the tooltip.
+// Cards are movable and selectable; when a drag ends the scene records one move.
+#include <QGraphicsItem>
+#include <QList>
+#include <QSet>
+#include <QStringList>
+
+namespace strata {
+
+class PortItem;
+
+// Everything a card shows, computed by the scene from the document.
+struct NodeContent {
+    QString type;         // "Conv2d"
+    QString group;        // palette group, picks the accent colour
+    QString description;  // one line from the layer registry, for the tooltip
+    QString params;       // "32 · 3×3 · pad 1"
+    QString shape;        // "[N, 32, 28, 28]"; "" when unknown
+    qint64 parameters = 0;
+    QStringList issues;   // reasons this node fails validation (its own issues)
+    bool blocked = false; // no own issue, but no shape either (an upstream error)
+    int inputPorts = 1;   // input slots shown on top
+    QSet<int> connectedInputs;
+    bool hasOutput = true;
+    bool outputConnected = false;
+
+    bool operator==(const NodeContent& o) const;
+    bool operator!=(const NodeContent& o) const { return !(*this == o); }
+};
+
+class NodeItem : public QGraphicsItem {
+public:
+    enum { Type = UserType + 1 };
+
+    explicit NodeItem(const QString& id);
+
+    int type() const override { return Type; }
+    const QString& id() const { return id_; }
+    // After a rename: the same card under its new id.
+    void setId(const QString& id);
+
+    // Updates what the card shows; ports are added or removed to match.
+    void setContent(const NodeContent& content);
+    const NodeContent& content() const { return content_; }
+
+    QString typeName() const { return content_.type; }
+    QString paramsText() const { return content_.params; }
+    QString shapeText() const { return content_.shape; }
+    bool hasError() const { return !content_.issues.isEmpty(); }
+    bool isBlocked() const { return content_.blocked; }
+
+    int inputPortCount() const { return inputs_.size(); }
+    bool hasOutputPort() const { return output_ != nullptr; }
+    PortItem* inputPort(int port) const;  // nullptr when out of range
+    PortItem* outputPort() const { return output_; }
+    // Where an edge into input slot `port` ends (clamped to the slots shown).
+    QPointF inputPortScenePos(int port) const;
+    // Where edges out of this node start.
+    QPointF outputPortScenePos() const;
+
+    // The card's rectangle in item coordinates (top-left at the node's position).
+    static QRectF cardRect();
+
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+    void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override;
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent* event) override;
+
+private:
+    void syncPorts();
+    void paintDetails(QPainter* painter, const QColor& accent) const;
+    QString buildToolTip() const;
+
+    QString id_;
+    NodeContent content_;
+    QList<PortItem*> inputs_;
+    PortItem* output_ = nullptr;
+    bool hovered_ = false;
+};
+
+}  // namespace strata

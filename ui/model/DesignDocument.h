@@ -1,0 +1,90 @@
+#pragma once
+// The open design as the editor sees it: the core Design value (the one source of truth),
+// its analysis (shapes, parameter counts, issues) recomputed after every change, the file it
+// came from, and the undo stack. Every edit is a QUndoCommand holding JSON snapshots of the
+// design before and after (as QtNodes does for delete/paste), so undo, redo, save and load
+// share one serialization. Views never change the Design directly: they call the edit
+// functions below and follow the single `changed()` signal, reconciling their items by id.
+#include <QObject>
+#include <QPointF>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+#include <QUndoStack>
+
+#include "design/DesignAnalysis.h"
+
+namespace strata {
+
+class DesignDocument : public QObject {
+    Q_OBJECT
+public:
+    explicit DesignDocument(QObject* parent = nullptr);
+
+    const Design& design() const { return design_; }
+    const DesignAnalysis& analysis() const { return analysis_; }
+    QUndoStack* undoStack() { return &undo_; }
+
+    // The class count used for "classes" (10 until a dataset says otherwise).
+    int classes() const { return classes_; }
+    void setClasses(int classes);
+
+    // --- Files ---------------------------------------------------------------------------
+    QString path() const { return path_; }   // "" for a new, never-saved design
+    bool isModified() const { return !undo_.isClean(); }
+    // Replaces the design and clears the undo stack. Returns false with a message naming the
+    // file on bad input; the current design is then left untouched.
+    bool load(const QString& path, QString* error = nullptr);
+    void reset(const Design& design, const QString& path = QString());
+    // Atomic save; on success the document becomes clean and takes `path`.
+    bool save(const QString& path, QString* error = nullptr);
+
+    // --- Edits (each one undo step; each returns false and changes nothing when invalid) ---
+    // Adds a node of `type` with default params at `pos`; returns its new id ("conv1", ...).
+    QString addNode(const QString& type, QPointF pos);
+    // Moves nodes; consecutive moves of the same nodes merge into one undo step (drag).
+    bool moveNodes(const QMap<QString, QPointF>& positions);
+    // Connects from's output to to's input `port` (-1: the first free port; multi-input nodes
+    // grow a new port). Refuses self-loops, duplicates, edges into Input or out of Output, and
+    // replaces an existing edge on a single-input port.
+    bool connectNodes(const QString& from, const QString& to, int port = -1);
+    bool disconnect(const Edge& edge);
+    // Deletes nodes (with their edges) and edges.
+    bool remove(const QStringList& nodeIds, const QList<Edge>& edges = {});
+    // Sets one param (a JSON value; null removes it, falling back to the default).
+    bool setParam(const QString& nodeId, const QString& param, const nlohmann::json& value);
+    bool renameNode(const QString& oldId, const QString& newId);
+    // Inserts a new node of `type` on `edge`: from -> new -> to. Returns the new id.
+    QString spliceNode(const QString& type, const Edge& edge, QPointF pos);
+    // Copy/paste: the selected nodes and the edges among them, as design JSON text.
+    QString copy(const QStringList& nodeIds) const;
+    // Pastes with fresh ids, offset by `offset`; returns the new ids.
+    QStringList paste(const QString& json, QPointF offset);
+    // Lays out the nodes top to bottom in topological order (depth rows), one undo step.
+    void autoLayout();
+
+    // A fresh node id for `type` ("conv3" for the third Conv2d).
+    QString uniqueId(const QString& type) const;
+    // The node's position, or a default below its predecessor when the file has none.
+    QPointF position(const QString& nodeId) const;
+
+signals:
+    // After any change to the design or its analysis (edits, undo/redo, load, classes).
+    void changed();
+    void pathChanged(const QString& path);
+
+private:
+    friend class DesignSnapshotCommand;
+    // Applies a whole design value (used by the undo commands) and re-analyzes.
+    void apply(const Design& design);
+    // Pushes an undo step from the current design to `after`.
+    void commit(const Design& after, const QString& text, int mergeId = -1);
+
+    Design design_;
+    DesignAnalysis analysis_;
+    QUndoStack undo_;
+    QString path_;
+    int classes_ = 10;
+};
+
+}  // namespace strata

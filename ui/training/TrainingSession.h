@@ -1,0 +1,61 @@
+#pragma once
+// Training in the background: a worker object moved to its own QThread runs the engine's
+// Trainer; the trainer's events arrive here as queued signals on the UI thread. Pause,
+// resume and stop are atomic flags the trainer checks between batches, so they act at once
+// even while the worker is busy in its loop.
+#include <QObject>
+#include <QString>
+#include <QThread>
+
+#include <climits>
+#include <memory>
+
+#include "design/Design.h"
+#include "runs/MetricsJson.h"
+#include "train/TrainConfig.h"
+#include "train/Trainer.h"
+
+Q_DECLARE_METATYPE(strata::BatchEvent)
+Q_DECLARE_METATYPE(strata::EpochRecord)
+Q_DECLARE_METATYPE(strata::MetricsSummary)
+
+namespace strata {
+
+class TrainingSession : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Idle, Running, Paused, Stopping };
+    Q_ENUM(State)
+
+    explicit TrainingSession(QObject* parent = nullptr);
+    ~TrainingSession() override;  // stops a running training and waits for it
+
+    State state() const { return state_; }
+    bool isActive() const { return state_ != State::Idle; }
+
+    // Starts training a copy of `design`; false (and nothing started) when already active.
+    bool start(const Design& design, const TrainConfig& config);
+    void pause();
+    void resume();
+    void stop();
+    // Blocks until the worker thread has ended (after stop()); for closing the window.
+    bool wait(unsigned long ms = ULONG_MAX);
+
+signals:
+    void stateChanged(strata::TrainingSession::State state);
+    void message(const QString& text);                    // notices: skipped files, resume, ...
+    void loading(qint64 done, qint64 total);              // decoding images
+    void batchDone(const strata::BatchEvent& event);
+    void epochDone(const strata::EpochRecord& record);
+    // The training ended: finished, stopped or failed (error says why, for people).
+    void ended(bool ok, bool stopped, const QString& error, const QString& runPath, const strata::MetricsSummary& metrics);
+
+private:
+    void setState(State s);
+
+    State state_ = State::Idle;
+    QThread* thread_ = nullptr;
+    std::shared_ptr<Trainer> trainer_;
+};
+
+}  // namespace strata
