@@ -8,6 +8,10 @@
 #include "Commands.h"
 #include "MainWindow.h"
 #include "Settings.h"
+#include "TrainingController.h"
+#include "data/DatasetPanel.h"
+#include "training/TrainingPanel.h"
+#include "training/TrainingSettingsPanel.h"
 #include "canvas/DesignView.h"
 #include "design/Templates.h"
 #include "model/DesignDocument.h"
@@ -61,15 +65,23 @@ int guiMain(int argc, char** argv) {
     parser.addPositionalArgument("design", "design file (*.strata.json) to open");
     QCommandLineOption data("data", "image folder to train on", "DIR");
     QCommandLineOption screenshot("screenshot", "render the window to FILE.png at 1600x1000 and exit", "FILE");
+    QCommandLineOption train("train", "start training at launch (with --screenshot: shoot when it ends, then exit)");
+    QCommandLineOption epochs("epochs", "epochs for --train", "N");
     parser.addOption(data);
     parser.addOption(screenshot);
+    parser.addOption(train);
+    parser.addOption(epochs);
     parser.process(app);
-    const bool automation = parser.isSet(screenshot);
+    // Automation never opens a modal dialog: warnings go to stderr and the status bar.
+    const bool automation = parser.isSet(screenshot) || parser.isSet(train);
 
     MainWindow window;
     window.setAutomation(automation);  // before anything can report an error
     openStartDesign(window, parser.positionalArguments().value(0));
+    TrainingController* training = window.training();
     if (parser.isSet(data)) window.setDataFolder(parser.value(data));
+    else if (training->datasetPanel()->trainFolder().isEmpty())
+        window.setDataFolder(DatasetPanel::defaultTrainFolder());
 
     if (!automation) {
         window.restoreWindowState();
@@ -79,19 +91,56 @@ int guiMain(int argc, char** argv) {
 
     window.resize(kScreenshotWidth, kScreenshotHeight);
     window.show();
-    const QString file = parser.value(screenshot);
     int rc = kExitOk;
-    QTimer::singleShot(0, &window, [&] {
+    auto shootAndExit = [&] {
         // Let the docks and the canvas settle at the final size, then frame the design.
         for (int i = 0; i < 3; ++i) QApplication::processEvents();
-        selectShowcaseNode(window);
+        if (!parser.isSet(train)) selectShowcaseNode(window);
         window.view()->fitToView();
         QApplication::processEvents();
-        if (!window.grab().save(file, "PNG")) {
-            std::fprintf(stderr, "error: cannot write screenshot %s\n", qPrintable(file));
+        if (parser.isSet(screenshot) && !window.grab().save(parser.value(screenshot), "PNG")) {
+            std::fprintf(stderr, "error: cannot write screenshot %s\n", qPrintable(parser.value(screenshot)));
             rc = kExitFailure;
         }
         app.exit(rc);
+    };
+
+    if (!parser.isSet(train)) {
+        QTimer::singleShot(0, &window, shootAndExit);
+        app.exec();
+        return rc;
+    }
+
+    if (parser.isSet(epochs)) {
+        bool ok = false;
+        const int n = parser.value(epochs).toInt(&ok);
+        if (!ok || n < 1) {
+            std::fprintf(stderr, "error: --epochs must be a positive integer, not \"%s\"\n", qPrintable(parser.value(epochs)));
+            return kExitBadInput;
+        }
+        TrainConfig c = training->settingsPanel()->config();
+        c.epochs = n;
+        training->settingsPanel()->setConfig(c);
+    }
+    QObject::connect(training, &TrainingController::trainingEnded, &window, [&](bool ok, const QString&) {
+        if (!ok) {
+            std::fprintf(stderr, "error: training failed: %s\n", qPrintable(training->trainingPanel()->lastError()));
+            rc = kExitFailure;
+        }
+        shootAndExit();
+    });
+    QTimer::singleShot(0, &window, [&] {
+        // The dataset panel scans in the background: wait for it before training.
+        DatasetPanel* panel = training->datasetPanel();
+        auto go = [&] {
+            if (!training->startTraining()) {
+                std::fprintf(stderr, "error: cannot start training: %s\n", qPrintable(training->trainingPanel()->lastError()));
+                rc = kExitBadInput;
+                shootAndExit();
+            }
+        };
+        if (panel->isScanning()) QObject::connect(panel, &DatasetPanel::scanned, &window, go, Qt::SingleShotConnection);
+        else go();
     });
     app.exec();
     return rc;

@@ -1,4 +1,6 @@
 #include "MainWindow.h"
+#include "TrainingController.h"
+#include "data/DatasetPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -70,6 +72,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     resize(1280, 800);
     updateTitle();
     updateStatus();
+    updateSelectionActions();
+    training_ = new TrainingController(this);
+}
+
+void MainWindow::updateActions() {
+    actions_->get("edit.undo")->setEnabled(document_->undoStack()->canUndo());
+    actions_->get("edit.redo")->setEnabled(document_->undoStack()->canRedo());
     updateSelectionActions();
 }
 
@@ -465,6 +474,7 @@ void MainWindow::reportError(const QString& title, const QString& text) {
 
 void MainWindow::setDataFolder(const QString& dir) {
     dataFolder_ = dir;
+    if (training_) training_->datasetPanel()->setTrainFolder(dir);
     // Each visible sub-folder is a class (DESIGN.md §3), so "classes" can be resolved now.
     const int classes = int(QDir(dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
     if (classes > 0) document_->setClasses(classes);
@@ -519,7 +529,7 @@ void MainWindow::restoreWindowState() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (!maybeSave()) {
+    if (!training_->confirmClose() || !maybeSave()) {
         event->ignore();
         return;
     }

@@ -18,6 +18,7 @@ class DesignView;
 class IssuesPanel;
 class PalettePanel;
 class PropertyPanel;
+class TrainingController;
 struct Design;
 
 class MainWindow : public QMainWindow {
@@ -66,6 +67,10 @@ public:
     PalettePanel* palettePanel() const { return palette_; }
     PropertyPanel* propertyPanel() const { return properties_; }
     IssuesPanel* issuesPanel() const { return issues_; }
+    // The training side: dataset, settings, training, runs and predict docks.
+    TrainingController* training() const { return training_; }
+    // Re-derives the enabled state of the selection and undo actions (after a lock ends).
+    void updateActions();
     // The View menu; addPanelDock() lists later docks (training, features) there too.
     QMenu* viewMenu() const { return viewMenu_; }
     QMenu* recentMenu() const { return recentMenu_; }
@@ -103,6 +108,7 @@ private:
     PalettePanel* palette_ = nullptr;
     PropertyPanel* properties_ = nullptr;
     IssuesPanel* issues_ = nullptr;
+    TrainingController* training_ = nullptr;
     QDockWidget* paletteDock_ = nullptr;
     QDockWidget* propertiesDock_ = nullptr;
     QDockWidget* issuesDock_ = nullptr;

@@ -186,6 +186,24 @@ private slots:
         QVERIFY(error.contains("no/such/dir"));
     }
 
+    void readOnlyRefusesEdits() {
+        DesignDocument doc;
+        doc.load(templatePath("reference-cnn"));
+        const std::string before = json(doc);
+        QSignalSpy spy(&doc, &DesignDocument::readOnlyChanged);
+        doc.setReadOnly(true);
+        QCOMPARE(spy.count(), 1);
+        QVERIFY(doc.addNode("ReLU", {}).isEmpty());
+        QVERIFY(!doc.setParam("conv1", "out_channels", 8));
+        QVERIFY(!doc.remove({"conv1"}));
+        QVERIFY(!doc.connectNodes("conv1", "fc1"));
+        QVERIFY(doc.paste(doc.copy({"conv1"}), {10, 10}).isEmpty());
+        QCOMPARE(json(doc), before);
+        QCOMPARE(doc.undoStack()->count(), 0);
+        doc.setReadOnly(false);
+        QVERIFY(doc.setParam("conv1", "out_channels", 8));
+    }
+
     void classesChangeTheAnalysis() {
         DesignDocument doc;
         doc.load(templatePath("reference-cnn"));

@@ -87,8 +87,16 @@ void DesignDocument::apply(const Design& design) {
     emit changed();
 }
 
-void DesignDocument::commit(const Design& after, const QString& text, int mergeId) {
+bool DesignDocument::commit(const Design& after, const QString& text, int mergeId) {
+    if (readOnly_) return false;
     undo_.push(new DesignSnapshotCommand(this, design_, after, text, mergeId));
+    return true;
+}
+
+void DesignDocument::setReadOnly(bool readOnly) {
+    if (readOnly_ == readOnly) return;
+    readOnly_ = readOnly;
+    emit readOnlyChanged(readOnly);
 }
 
 QString DesignDocument::uniqueId(const QString& type) const {
@@ -125,7 +133,7 @@ QString DesignDocument::addNode(const QString& type, QPointF pos) {
     node.x = pos.x();
     node.y = pos.y();
     after.nodes.push_back(node);
-    commit(after, tr("Add %1").arg(type));
+    if (!commit(after, tr("Add %1").arg(type))) return {};
     return qs(node.id);
 }
 
@@ -144,8 +152,7 @@ bool DesignDocument::moveNodes(const QMap<QString, QPointF>& positions) {
     if (!moved) return false;
     // Same merge id for consecutive moves of the same set of nodes: one drag, one undo step.
     const int mergeId = int(qHash(QStringList(positions.keys()).join('\n')) & 0x3fffffff) | 0x40000000;
-    commit(after, tr("Move"), mergeId);
-    return true;
+    return commit(after, tr("Move"), mergeId);
 }
 
 bool DesignDocument::connectNodes(const QString& from, const QString& to, int port) {
@@ -177,8 +184,7 @@ bool DesignDocument::connectNodes(const QString& from, const QString& to, int po
                           after.edges.end());
     }
     after.edges.push_back({source->id, target->id, port});
-    commit(after, tr("Connect %1 → %2").arg(from, to));
-    return true;
+    return commit(after, tr("Connect %1 → %2").arg(from, to));
 }
 
 bool DesignDocument::disconnect(const Edge& edge) { return remove({}, {edge}); }
@@ -205,8 +211,7 @@ bool DesignDocument::remove(const QStringList& nodeIds, const QList<Edge>& edges
         for (size_t i = 0; i < list.size(); ++i) list[i]->port = int(i);
     }
     if (after.nodes.size() == nodesBefore && after.edges.size() == edgesBefore) return false;
-    commit(after, nodeIds.isEmpty() ? tr("Delete connection") : tr("Delete %n node(s)", nullptr, int(nodeIds.size())));
-    return true;
+    return commit(after, nodeIds.isEmpty() ? tr("Delete connection") : tr("Delete %n node(s)", nullptr, int(nodeIds.size())));
 }
 
 bool DesignDocument::setParam(const QString& nodeId, const QString& param, const nlohmann::json& value) {
@@ -221,8 +226,7 @@ bool DesignDocument::setParam(const QString& nodeId, const QString& param, const
         if (node->params.contains(key) && node->params.at(key) == value) return false;
         node->params[key] = value;
     }
-    commit(after, tr("Set %1.%2").arg(nodeId, param));
-    return true;
+    return commit(after, tr("Set %1.%2").arg(nodeId, param));
 }
 
 bool DesignDocument::renameNode(const QString& oldId, const QString& newId) {
@@ -237,8 +241,7 @@ bool DesignDocument::renameNode(const QString& oldId, const QString& newId) {
         if (e.from == from) e.from = to;
         if (e.to == from) e.to = to;
     }
-    commit(after, tr("Rename %1 to %2").arg(oldId, newId));
-    return true;
+    return commit(after, tr("Rename %1 to %2").arg(oldId, newId));
 }
 
 QString DesignDocument::spliceNode(const QString& type, const Edge& edge, QPointF pos) {
@@ -258,7 +261,7 @@ QString DesignDocument::spliceNode(const QString& type, const Edge& edge, QPoint
     // Insert the node after its source in file order, so a chain reads top to bottom.
     auto src = std::find_if(after.nodes.begin(), after.nodes.end(), [&](const Node& n) { return n.id == edge.from; });
     after.nodes.insert(src == after.nodes.end() ? after.nodes.end() : src + 1, node);
-    commit(after, tr("Insert %1").arg(type));
+    if (!commit(after, tr("Insert %1").arg(type))) return {};
     return qs(node.id);
 }
 
@@ -311,7 +314,7 @@ QStringList DesignDocument::paste(const QString& json, QPointF offset) {
     for (const Edge& e : part.edges)
         if (renamed.count(e.from) && renamed.count(e.to)) after.edges.push_back({renamed[e.from], renamed[e.to], e.port});
     if (added.isEmpty()) return {};
-    commit(after, tr("Paste"));
+    if (!commit(after, tr("Paste"))) return {};
     return added;
 }
 
@@ -326,7 +329,7 @@ void DesignDocument::autoLayout() {
         node->x = column * kColumnWidth;
         node->y = a.depth * kRowHeight;
     }
-    commit(after, tr("Auto layout"));
+    commit(after, tr("Auto layout"));  // refused while read-only
 }
 
 }  // namespace strata

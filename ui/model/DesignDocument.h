@@ -39,6 +39,10 @@ public:
     // Atomic save; on success the document becomes clean and takes `path`.
     bool save(const QString& path, QString* error = nullptr);
 
+    // Read-only while training: every edit below is refused (returns false / empty).
+    bool isReadOnly() const { return readOnly_; }
+    void setReadOnly(bool readOnly);
+
     // --- Edits (each one undo step; each returns false and changes nothing when invalid) ---
     // Adds a node of `type` with default params at `pos`; returns its new id ("conv1", ...).
     QString addNode(const QString& type, QPointF pos);
@@ -72,19 +76,21 @@ signals:
     // After any change to the design or its analysis (edits, undo/redo, load, classes).
     void changed();
     void pathChanged(const QString& path);
+    void readOnlyChanged(bool readOnly);
 
 private:
     friend class DesignSnapshotCommand;
     // Applies a whole design value (used by the undo commands) and re-analyzes.
     void apply(const Design& design);
-    // Pushes an undo step from the current design to `after`.
-    void commit(const Design& after, const QString& text, int mergeId = -1);
+    // Pushes an undo step from the current design to `after`; false when read-only.
+    bool commit(const Design& after, const QString& text, int mergeId = -1);
 
     Design design_;
     DesignAnalysis analysis_;
     QUndoStack undo_;
     QString path_;
     int classes_ = 10;
+    bool readOnly_ = false;
 };
 
 }  // namespace strata

@@ -1,0 +1,97 @@
+// The studio end to end: a design on the canvas, a generated image folder, the Train button;
+// plots fill, pause holds, the run appears in the runs panel; bad data shows an error.
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "MainWindow.h"
+#include "TrainingController.h"
+#include "data/DatasetPanel.h"
+#include "model/DesignDocument.h"
+#include "runs/RunsPanel.h"
+#include "support/TestData.h"
+#include "training/EpochPlot.h"
+#include "training/LossPlot.h"
+#include "training/StallProbe.h"
+#include "training/TrainingPanel.h"
+#include "training/TrainingSettingsPanel.h"
+
+using namespace strata;
+
+class StudioTrainingTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+
+    // A main window with the tiny CNN saved in the temp dir (so its runs go there too).
+    std::unique_ptr<MainWindow> studio(const QString& data, int epochs) {
+        auto w = std::make_unique<MainWindow>();
+        w->setAutomation(true);
+        const QString design = test::writeText(tmp_.filePath("tiny.strata.json"), test::tinyCnnDesign());
+        if (!w->openDesign(design)) return nullptr;
+        w->setDataFolder(data);
+        TrainConfig c = w->training()->settingsPanel()->config();
+        c.epochs = epochs;
+        c.batchSize = 16;
+        c.threads = 1;
+        c.lr = 0.01;
+        w->training()->settingsPanel()->setConfig(c);
+        w->resize(1400, 900);
+        w->show();
+        return w;
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        test::makeImageFolder(tmp_.filePath("data"), {"a", "b", "c"}, 30, 16, 9);
+    }
+
+    void trainThroughTheButtons() {
+        auto w = studio(tmp_.filePath("data"), 20);
+        QVERIFY(w);
+        TrainingPanel* panel = w->training()->trainingPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(w->training()->datasetPanel()->isValid(), 10000);
+        QCOMPARE(w->document()->classes(), 3);
+
+        StallProbe probe;
+        probe.start();
+        QSignalSpy ended(panel, &TrainingPanel::trainingEnded);
+        QTest::mouseClick(panel->trainButton(), Qt::LeftButton);
+        QVERIFY(w->document()->isReadOnly());  // locked while training
+        QVERIFY(w->document()->addNode("ReLU", {}).isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(panel->lossPlot()->pointCount() > 0, 20000);
+
+        QTest::mouseClick(panel->pauseButton(), Qt::LeftButton);
+        QTest::qWait(200);  // a batch in flight may still land
+        const int paused = panel->lossPlot()->pointCount();
+        QTest::qWait(400);
+        QCOMPARE(panel->lossPlot()->pointCount(), paused);
+        QTest::mouseClick(panel->pauseButton(), Qt::LeftButton);  // resume
+
+        QTRY_VERIFY_WITH_TIMEOUT(ended.count() == 1, 60000);
+        probe.stop();
+        QVERIFY2(ended.at(0).at(0).toBool(), qPrintable(panel->lastError()));
+        QCOMPARE(panel->epochPlot()->pointCount() > 0, true);
+        QVERIFY(!w->document()->isReadOnly());
+        const QString run = ended.at(0).at(1).toString();
+        QVERIFY(QFile::exists(run));
+        QVERIFY(run.startsWith(tmp_.filePath("runs")));
+        QTRY_VERIFY_WITH_TIMEOUT(w->training()->runsPanel()->runPaths().contains(run), 5000);
+        qInfo("UI thread longest stall during the tiny training: %.1f ms", probe.maxStallMs());
+    }
+
+    void badDatasetShowsErrorInsteadOfTraining() {
+        auto w = studio(tmp_.filePath("no-such-folder"), 1);
+        QVERIFY(w);
+        TrainingPanel* panel = w->training()->trainingPanel();
+        QSignalSpy ended(panel, &TrainingPanel::trainingEnded);
+        QTest::mouseClick(panel->trainButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->lastError().isEmpty(), 20000);
+        QVERIFY2(panel->lastError().contains("no-such-folder"), qPrintable(panel->lastError()));
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->session()->isActive(), 20000);
+        QVERIFY(!w->document()->isReadOnly());
+    }
+};
+
+QTEST_MAIN(StudioTrainingTest)
+#include "test_studio_training.moc"

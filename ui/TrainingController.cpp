@@ -1,0 +1,206 @@
+#include "TrainingController.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QMessageBox>
+#include <QStatusBar>
+
+#include <cstdio>
+
+#include "Actions.h"
+#include "MainWindow.h"
+#include "canvas/DesignView.h"
+#include "data/DatasetPanel.h"
+#include "model/DesignDocument.h"
+#include "panels/PalettePanel.h"
+#include "panels/PropertyPanel.h"
+#include "runs/EpochTable.h"
+#include "runs/PredictPanel.h"
+#include "runs/RunFile.h"
+#include "runs/RunsPanel.h"
+#include "training/EpochPlot.h"
+#include "training/TrainingPanel.h"
+#include "training/TrainingSession.h"
+#include "training/TrainingSettingsPanel.h"
+
+namespace strata {
+
+namespace {
+// Actions that would change the design or replace it: off while the design is locked.
+const char* const kEditingActions[] = {"file.new",   "file.open",   "edit.undo",   "edit.redo",       "edit.cut",
+                                       "edit.paste", "edit.delete", "edit.autoLayout", nullptr};
+
+ImageSpec inputSpecOf(const Design& design) {
+    for (const Node& n : design.nodes)
+        if (n.type == "Input") {
+            auto get = [&](const char* key, int fallback) {
+                auto it = n.params.find(key);
+                return it != n.params.end() && it->is_number_integer() ? it->get<int>() : fallback;
+            };
+            return {get("channels", 1), get("height", 28), get("width", 28)};
+        }
+    return {};
+}
+}  // namespace
+
+TrainingController::TrainingController(MainWindow* window) : QObject(window), window_(window) {
+    dataset_ = new DatasetPanel(window);
+    settings_ = new TrainingSettingsPanel(window);
+    training_ = new TrainingPanel(window);
+    runs_ = new RunsPanel(window);
+    predict_ = new PredictPanel(window);
+
+    QDockWidget* datasetDock = window->addPanelDock(dataset_, tr("Dataset"), "datasetDock", Qt::RightDockWidgetArea);
+    QDockWidget* settingsDock = window->addPanelDock(settings_, tr("Training Settings"), "settingsDock", Qt::RightDockWidgetArea);
+    QDockWidget* trainingDock = window->addPanelDock(training_, tr("Training"), "trainingDock", Qt::BottomDockWidgetArea);
+    QDockWidget* runsDock = window->addPanelDock(runs_, tr("Runs"), "runsDock", Qt::BottomDockWidgetArea);
+    QDockWidget* predictDock = window->addPanelDock(predict_, tr("Predict"), "predictDock", Qt::BottomDockWidgetArea);
+    // Tab the new docks with the editor's: the canvas keeps most of the window.
+    if (auto* properties = window->findChild<QDockWidget*>("propertiesDock")) {
+        window->tabifyDockWidget(properties, datasetDock);
+        window->tabifyDockWidget(datasetDock, settingsDock);
+        properties->raise();
+    }
+    if (auto* issues = window->findChild<QDockWidget*>("issuesDock")) {
+        window->tabifyDockWidget(issues, trainingDock);
+        window->tabifyDockWidget(trainingDock, runsDock);
+        window->tabifyDockWidget(runsDock, predictDock);
+        trainingDock->raise();
+    }
+
+    DesignDocument* doc = window->document();
+    connect(training_, &TrainingPanel::trainRequested, this, &TrainingController::startTraining);
+    connect(training_, &TrainingPanel::trainingEnded, this, [this](bool ok, const QString& runPath) {
+        setLocked(false);
+        runs_->refresh();
+        if (!runPath.isEmpty() && QFileInfo::exists(runPath)) predict_->setRun(runPath);
+        window_->statusBar()->showMessage(ok ? tr("Training finished: %1").arg(runPath)
+                                             : tr("Training ended: %1").arg(training_->lastError()));
+        emit trainingEnded(ok, runPath);
+    });
+    connect(runs_, &RunsPanel::openRequested, this, &TrainingController::openRun);
+    connect(runs_, &RunsPanel::resumeRequested, this, &TrainingController::resumeRun);
+    connect(dataset_, &DatasetPanel::scanned, this, [this, doc](bool ok) {
+        if (ok && !dataset_->classNames().isEmpty()) doc->setClasses(int(dataset_->classNames().size()));
+    });
+    connect(doc, &DesignDocument::changed, this, [this, doc] { dataset_->setInputSpec(inputSpecOf(doc->design())); });
+    connect(doc, &DesignDocument::pathChanged, this, &TrainingController::followDesignPath);
+    dataset_->setInputSpec(inputSpecOf(doc->design()));
+    followDesignPath();
+}
+
+bool TrainingController::isTraining() const { return training_->session()->isActive(); }
+
+QString TrainingController::runsFolder() const { return RunsPanel::defaultRunsFolder(window_->document()->path()); }
+
+void TrainingController::followDesignPath() {
+    const QString path = window_->document()->path();
+    settings_->load(path.isEmpty() ? QStringLiteral("<unsaved>") : path);
+    runs_->setFolder(runsFolder());
+}
+
+bool TrainingController::startTraining() {
+    DesignDocument* doc = window_->document();
+    if (dataset_->trainFolder().isEmpty()) {
+        training_->showError(tr("Choose a training image folder in the Dataset panel first."));
+        return false;
+    }
+    TrainConfig config = settings_->config();
+    config.data = dataset_->trainFolder().toStdString();
+    config.val = dataset_->valFolder().toStdString();
+    config.valSplit = dataset_->valSplit();
+    config.test = dataset_->testFolder().toStdString();
+    const QString name = QString::fromStdString(doc->design().name.empty() ? "design" : doc->design().name);
+    const QString folder = runsFolder();
+    QDir().mkpath(folder);
+    config.run = QDir(folder).filePath(name + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss") + ".h5")
+                     .toStdString();
+    settings_->save(doc->path().isEmpty() ? QStringLiteral("<unsaved>") : doc->path());
+    return launch(config);
+}
+
+bool TrainingController::resumeRun(const QString& runPath) {
+    RunData run;
+    try {
+        run = readRunSummary(runPath.toStdString());
+    } catch (const std::exception& e) {
+        training_->showError(QString::fromStdString(e.what()));
+        return false;
+    }
+    if (!openRun(runPath)) return false;
+    // Every recorded setting, so the resume check passes; epochs and threads from the panel.
+    TrainConfig config = settings_->config();
+    const nlohmann::json& c = run.config;
+    config.data = c.value("data", "");
+    config.val = c.value("val", "");
+    config.valSplit = c.value("val_split", 0.0);
+    config.test = c.value("test", "");
+    config.batchSize = c.value("batch_size", config.batchSize);
+    config.optimizer = c.value("optimizer", config.optimizer);
+    config.lr = c.value("lr", config.lr);
+    config.momentum = c.value("momentum", config.momentum);
+    config.weightDecay = c.value("weight_decay", config.weightDecay);
+    config.schedule = c.value("schedule", config.schedule);
+    config.augment = c.value("augment", config.augment);
+    config.seed = c.value("seed", config.seed);
+    config.run = runPath.toStdString();
+    config.resume = true;
+    return launch(config);
+}
+
+bool TrainingController::launch(const TrainConfig& config) {
+    setLocked(true);
+    if (!training_->start(window_->document()->design(), config)) {
+        setLocked(false);
+        window_->statusBar()->showMessage(training_->lastError());
+        return false;
+    }
+    window_->statusBar()->showMessage(tr("Training %1 ...").arg(QString::fromStdString(config.run)));
+    return true;
+}
+
+bool TrainingController::openRun(const QString& runPath) {
+    if (isTraining()) return false;
+    try {
+        const RunData run = readRunSummary(runPath.toStdString());
+        const Design design = parseDesign(run.designJson, runPath.toStdString() + ":/design");
+        window_->document()->reset(design);
+        training_->epochPlot()->setEpochs(loadEpochs(run));
+        predict_->setRun(runPath);
+        window_->statusBar()->showMessage(tr("Opened run %1").arg(runPath));
+        return true;
+    } catch (const std::exception& e) {
+        training_->showError(QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+bool TrainingController::confirmClose() {
+    if (!isTraining()) return true;
+    if (!window_->automation()) {
+        const auto answer = QMessageBox::question(window_, tr("Training in progress"),
+                                                  tr("A training is running. Stop it and close? The run keeps its "
+                                                     "last complete epoch."),
+                                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) return false;
+    }
+    training_->session()->stop();
+    training_->session()->wait();
+    return true;
+}
+
+void TrainingController::setLocked(bool locked) {
+    window_->document()->setReadOnly(locked);
+    window_->view()->setInteractive(!locked);
+    window_->palettePanel()->setEnabled(!locked);
+    window_->propertyPanel()->setEnabled(!locked);
+    dataset_->setEnabled(!locked);
+    settings_->setReadOnly(locked);
+    for (const char* const* id = kEditingActions; *id; ++id)
+        if (window_->actions()->contains(*id)) window_->actions()->get(*id)->setEnabled(!locked);
+    if (!locked) window_->updateActions();
+}
+
+}  // namespace strata

@@ -1,0 +1,333 @@
+#include "runs/RunsPanel.h"
+
+#include <qcustomplot.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <iterator>
+
+#include "runs/EpochTable.h"
+#include "runs/RunFile.h"
+
+namespace strata {
+
+namespace {
+enum Column { ColRun, ColDesign, ColDate, ColEpochs, ColBest, ColTime, ColumnCount };
+
+// One colour per run in the overlay, cycled (Tableau 10: tells ten curves apart).
+const QColor kRunColors[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+                             QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                             QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
+                             QColor(0x17, 0xbe, 0xcf)};
+constexpr qreal kPenWidth = 1.6;
+constexpr double kSideBySideRatio = 1.8;  // width / height above which list and curves sit side by side
+
+QString durationText(double seconds) {
+    if (seconds < 1) return QString("%1 s").arg(seconds, 0, 'f', 2);
+    if (seconds < 60) return QString("%1 s").arg(seconds, 0, 'f', 1);
+    const qint64 s = qint64(seconds + 0.5);
+    if (s < 3600) return QString("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+    return QString("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QChar('0'));
+}
+
+QString dateText(const QString& iso) {
+    const QDateTime t = QDateTime::fromString(iso, Qt::ISODate);
+    return t.isValid() ? t.toLocalTime().toString("yyyy-MM-dd HH:mm") : iso;
+}
+
+QString homeShortened(const QString& path) {
+    const QString home = QDir::homePath();
+    return path.startsWith(home + "/") ? "~" + path.mid(home.size()) : path;
+}
+}  // namespace
+
+RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
+    setObjectName("runsPanel");
+    buildUi();
+}
+
+void RunsPanel::buildUi() {
+    folderLabel_ = new QLabel(this);
+    folderLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    folderLabel_->setForegroundRole(QPalette::PlaceholderText);
+    auto* refreshButton = new QPushButton(tr("Refresh"), this);
+    openButton_ = new QPushButton(tr("Open"), this);
+    openButton_->setToolTip(tr("Reopen the run's design and curves"));
+    resumeButton_ = new QPushButton(tr("Resume"), this);
+    resumeButton_->setToolTip(tr("Continue training this run"));
+    auto* top = new QHBoxLayout;
+    top->addWidget(folderLabel_, 1);
+    top->addWidget(refreshButton);
+    top->addWidget(openButton_);
+    top->addWidget(resumeButton_);
+
+    tree_ = new QTreeWidget(this);
+    tree_->setObjectName("runsTree");
+    tree_->setColumnCount(ColumnCount);
+    tree_->setHeaderLabels({tr("Run"), tr("Design"), tr("Date"), tr("Epochs"), tr("Best acc."), tr("Time")});
+    tree_->setRootIsDecorated(false);
+    tree_->setUniformRowHeights(true);
+    tree_->setAlternatingRowColors(true);
+    tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    tree_->header()->setStretchLastSection(false);
+    tree_->header()->setSectionResizeMode(ColDesign, QHeaderView::Stretch);
+    tree_->headerItem()->setToolTip(ColBest, tr("Best validation accuracy; \"(train)\": best training accuracy, "
+                                                "the run had no validation set"));
+
+    plot_ = new QCustomPlot(this);
+    plot_->setObjectName("runsOverlay");
+    plot_->setMinimumHeight(160);
+    plot_->xAxis->setLabel(tr("epoch"));
+    plot_->yAxis->setLabel(tr("accuracy (%)"));
+    QSharedPointer<QCPAxisTickerFixed> epochTicker(new QCPAxisTickerFixed);
+    epochTicker->setTickStep(1.0);  // whole epochs; more when there are many
+    epochTicker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    plot_->xAxis->setTicker(epochTicker);
+    plot_->plotLayout()->insertRow(0);
+    auto* caption = new QCPTextElement(plot_, tr("solid: validation · dashed: training"));
+    caption->setTextColor(QColor(0x60, 0x60, 0x60));
+    plot_->plotLayout()->addElement(0, 0, caption);
+    plot_->legend->setVisible(false);
+    plot_->legend->setBrush(QColor(255, 255, 255, 220));
+    plot_->legend->setBorderPen(QPen(QColor(0xc0, 0xc0, 0xc0)));
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | Qt::AlignBottom);
+
+    splitter_ = new QSplitter(Qt::Vertical, this);
+    splitter_->addWidget(tree_);
+    splitter_->addWidget(plot_);
+    splitter_->setStretchFactor(0, 1);
+    splitter_->setStretchFactor(1, 1);
+    splitter_->setChildrenCollapsible(false);
+    splitter_->setSizes({140, 260});  // proportions: the curves get the larger part
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(splitter_, 1);
+
+    connect(refreshButton, &QPushButton::clicked, this, &RunsPanel::refresh);
+    connect(openButton_, &QPushButton::clicked, this, [this] {
+        const QStringList selected = selectedRuns();
+        if (!selected.isEmpty()) emit openRequested(selected.first());
+    });
+    connect(resumeButton_, &QPushButton::clicked, this, [this] {
+        const QStringList selected = selectedRuns();
+        if (selected.size() == 1) emit resumeRequested(selected.first());
+    });
+    connect(tree_, &QTreeWidget::itemSelectionChanged, this, &RunsPanel::onSelectionChanged);
+    connect(tree_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
+        const RunRow* row = rowOf(item);
+        if (row && row->error.isEmpty()) emit openRequested(row->path);
+    });
+    setFolder(QString());
+}
+
+void RunsPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    const Qt::Orientation wanted = width() > kSideBySideRatio * height() ? Qt::Horizontal : Qt::Vertical;
+    if (splitter_->orientation() == wanted) return;
+    splitter_->setOrientation(wanted);
+    const int extent = wanted == Qt::Horizontal ? splitter_->width() : splitter_->height();
+    splitter_->setSizes({extent * 2 / 5, extent * 3 / 5});
+}
+
+void RunsPanel::setFolder(const QString& dir) {
+    folder_ = dir.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
+    tree_->clearSelection();
+    refresh();
+}
+
+void RunsPanel::refresh() {
+    const QStringList selected = selectedRuns();
+    rows_.clear();
+    if (!folder_.isEmpty()) {
+        const QFileInfoList files = QDir(folder_).entryInfoList({"*.h5"}, QDir::Files | QDir::Readable, QDir::Name);
+        for (const QFileInfo& file : files) {
+            RunRow row;
+            row.path = file.absoluteFilePath();
+            row.name = file.completeBaseName();
+            try {
+                const RunData run = readRunSummary(row.path.toStdString());
+                row.created = QString::fromStdString(run.created);
+                row.epochs = loadEpochs(run);
+                const auto design = nlohmann::json::parse(run.designJson, nullptr, /*allow_exceptions=*/false);
+                if (design.is_object() && design.value("name", nlohmann::json()).is_string())
+                    row.design = QString::fromStdString(design["name"].get<std::string>());
+            } catch (const std::exception& e) {
+                row.error = QString::fromStdString(e.what());
+            }
+            if (row.created.isEmpty()) row.created = file.lastModified().toUTC().toString(Qt::ISODate);
+            rows_.push_back(std::move(row));
+        }
+        std::stable_sort(rows_.begin(), rows_.end(),
+                         [](const RunRow& a, const RunRow& b) { return a.created > b.created; });
+    }
+
+    QSignalBlocker block(tree_);
+    tree_->clear();
+    for (size_t i = 0; i < rows_.size(); ++i) {
+        const RunRow& row = rows_[i];
+        auto* item = new QTreeWidgetItem(tree_);
+        item->setData(ColRun, Qt::UserRole, int(i));
+        item->setText(ColRun, row.name);
+        item->setToolTip(ColRun, row.path);
+        item->setText(ColDate, dateText(row.created));
+        for (int c : {ColEpochs, ColBest, ColTime}) item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+        if (!row.error.isEmpty()) {
+            item->setText(ColDesign, tr("unreadable"));
+            item->setFlags(Qt::ItemIsEnabled);  // listed, not selectable
+            for (int c = 0; c < ColumnCount; ++c) {
+                item->setForeground(c, palette().color(QPalette::Disabled, QPalette::Text));
+                item->setToolTip(c, row.error);
+            }
+            continue;
+        }
+        item->setText(ColDesign, row.design);
+        item->setText(ColEpochs, QString::number(row.epochs.size()));
+        double seconds = 0, best = -1;
+        const bool hasVal = !row.epochs.empty() && row.epochs.front().hasVal;
+        for (const EpochRecord& e : row.epochs) {
+            seconds += e.seconds;
+            best = std::max(best, hasVal ? e.valAccuracy : e.trainAccuracy);
+        }
+        if (best >= 0) {
+            item->setText(ColBest, QString("%1 %").arg(100.0 * best, 0, 'f', 1) + (hasVal ? QString() : tr(" (train)")));
+            if (!hasVal) item->setToolTip(ColBest, tr("No validation set: best training accuracy"));
+        }
+        item->setText(ColTime, row.epochs.empty() ? QString() : durationText(seconds));
+    }
+    for (int c = 0; c < ColumnCount; ++c)
+        if (c != ColDesign) tree_->resizeColumnToContents(c);
+
+    const QString where = folder_.isEmpty() ? tr("no runs folder") : homeShortened(folder_);
+    folderLabel_->setText(rows_.empty()     ? tr("No runs in %1").arg(where)
+                          : rows_.size() == 1 ? tr("1 run in %1").arg(where)
+                                              : tr("%1 runs in %2").arg(rows_.size()).arg(where));
+    folderLabel_->setToolTip(folder_);
+    block.unblock();
+    selectRuns(selected);
+}
+
+int RunsPanel::runCount() const { return int(rows_.size()); }
+
+QStringList RunsPanel::runPaths() const {
+    QStringList paths;
+    for (const RunRow& row : rows_) paths << row.path;
+    return paths;
+}
+
+QStringList RunsPanel::selectedRuns() const {
+    QStringList paths;
+    for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = tree_->topLevelItem(i);
+        if (item->isSelected())
+            if (const RunRow* row = rowOf(item)) paths << row->path;
+    }
+    return paths;
+}
+
+void RunsPanel::selectRuns(const QStringList& paths) {
+    {
+        QSignalBlocker block(tree_);
+        for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
+            QTreeWidgetItem* item = tree_->topLevelItem(i);
+            const RunRow* row = rowOf(item);
+            item->setSelected(row && row->error.isEmpty() && paths.contains(row->path));
+        }
+    }
+    tree_->viewport()->update();
+    onSelectionChanged();
+}
+
+int RunsPanel::overlayGraphCount() const { return plot_->graphCount(); }
+
+QString RunsPanel::defaultRunsFolder(const QString& designPath) {
+    QString dataHome = qEnvironmentVariable("XDG_DATA_HOME");
+    if (dataHome.isEmpty() || QDir::isRelativePath(dataHome)) dataHome = QDir::homePath() + "/.local/share";
+    const QString fallback = QDir::cleanPath(dataHome + "/strata/runs");
+    if (designPath.isEmpty()) return fallback;
+
+    const QFileInfo design(designPath);
+    const QFileInfo dirInfo(design.absolutePath());
+    const QString canonical = dirInfo.canonicalFilePath();
+    const QString dir = QDir::cleanPath(canonical.isEmpty() ? dirInfo.absoluteFilePath() : canonical) + "/";
+    const bool installedTemplate = dir.contains("/share/strata/templates/") || dir.contains("/resources/templates/");
+    if (installedTemplate || !dirInfo.isDir() || !dirInfo.isWritable()) return fallback;
+    return QDir::cleanPath(dir + "runs");
+}
+
+void RunsPanel::onSelectionChanged() {
+    updateButtons();
+    updatePlot();
+    emit selectionChanged(selectedRuns());
+}
+
+void RunsPanel::updateButtons() {
+    const int selected = int(selectedRuns().size());
+    openButton_->setEnabled(selected >= 1);
+    resumeButton_->setEnabled(selected == 1);
+}
+
+void RunsPanel::updatePlot() {
+    plot_->clearGraphs();
+    plot_->clearItems();
+    const QStringList selected = selectedRuns();
+    int colorIndex = 0;
+    double maxEpoch = 1, minAccuracy = 100;
+    for (const RunRow& row : rows_) {
+        if (!selected.contains(row.path)) continue;
+        const QColor color = kRunColors[colorIndex++ % std::size(kRunColors)];
+        const bool hasVal = !row.epochs.empty() && row.epochs.front().hasVal;
+        QVector<double> x, train, val;
+        for (const EpochRecord& e : row.epochs) {
+            x << e.epoch;
+            train << 100.0 * e.trainAccuracy;
+            val << 100.0 * e.valAccuracy;
+            maxEpoch = std::max(maxEpoch, double(e.epoch));
+            minAccuracy = std::min({minAccuracy, 100.0 * e.trainAccuracy, hasVal ? 100.0 * e.valAccuracy : 100.0});
+        }
+        auto addCurve = [&](const QVector<double>& y, Qt::PenStyle style, const QString& name) {
+            QCPGraph* graph = plot_->addGraph();
+            graph->setPen(QPen(color, kPenWidth, style));
+            graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+            graph->setName(name);
+            graph->setData(x, y, /*alreadySorted=*/true);
+            return graph;
+        };
+        if (hasVal) addCurve(val, Qt::SolidLine, row.name);
+        QCPGraph* trainGraph = addCurve(train, Qt::DashLine, hasVal ? row.name + tr(" (train)") : row.name);
+        if (hasVal) trainGraph->removeFromLegend();  // one legend entry per run
+    }
+
+    plot_->legend->setVisible(plot_->graphCount() > 0);
+    plot_->xAxis->setRange(plot_->graphCount() > 0 ? 0.8 : 0, maxEpoch + 0.2);
+    plot_->yAxis->setRange(std::max(0.0, std::floor(minAccuracy / 10.0) * 10.0 - 2), 101);
+    if (plot_->graphCount() == 0) {
+        auto* hint = new QCPItemText(plot_);
+        hint->position->setType(QCPItemPosition::ptAxisRectRatio);
+        hint->position->setCoords(0.5, 0.5);
+        hint->setText(rows_.empty() ? tr("No runs yet: train the design to make one")
+                                    : tr("Select runs to compare their curves"));
+        hint->setColor(palette().color(QPalette::Disabled, QPalette::Text));
+    }
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+const RunsPanel::RunRow* RunsPanel::rowOf(const QTreeWidgetItem* item) const {
+    if (!item) return nullptr;
+    const int i = item->data(ColRun, Qt::UserRole).toInt();
+    return i >= 0 && size_t(i) < rows_.size() ? &rows_[size_t(i)] : nullptr;
+}
+
+}  // namespace strata

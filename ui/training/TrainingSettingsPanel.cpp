@@ -1,0 +1,193 @@
+#include "training/TrainingSettingsPanel.h"
+
+#include <QComboBox>
+#include <QCryptographicHash>
+#include <QFormLayout>
+#include <QSettings>
+#include <QSpinBox>
+#include <QThread>
+#include <algorithm>
+#include <climits>
+
+#include "panels/FloatSpinBox.h"
+
+namespace strata {
+
+namespace {
+// Ranges follow TrainConfig::validate().
+constexpr int kMaxEpochs = 100000;
+constexpr int kMaxBatchSize = 65536;
+constexpr double kMinLr = 1e-7;
+constexpr double kMaxLr = 10;
+constexpr double kMaxMomentum = 0.999;
+constexpr int kMaxThreads = 1024;
+constexpr int kHashDigits = 16;
+
+// QSettings keys: the run file's /config attribute names.
+const char* const kEpochs = "epochs";
+const char* const kBatchSize = "batch_size";
+const char* const kOptimizer = "optimizer";
+const char* const kLr = "lr";
+const char* const kMomentum = "momentum";
+const char* const kWeightDecay = "weight_decay";
+const char* const kSchedule = "schedule";
+const char* const kAugment = "augment";
+const char* const kSeed = "seed";
+const char* const kThreads = "threads";
+
+QComboBox* choices(const QStringList& items, QWidget* parent) {
+    auto* box = new QComboBox(parent);
+    box->addItems(items);
+    return box;
+}
+
+void select(QComboBox* box, const std::string& value) {
+    const int i = box->findText(QString::fromStdString(value));
+    box->setCurrentIndex(i >= 0 ? i : 0);
+}
+}  // namespace
+
+TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) {
+    epochs_ = new QSpinBox(this);
+    epochs_->setRange(1, kMaxEpochs);
+    batchSize_ = new QSpinBox(this);
+    batchSize_->setRange(1, kMaxBatchSize);
+    optimizer_ = choices({"sgd", "adam", "adamw"}, this);
+    lr_ = new FloatSpinBox(this);
+    lr_->setRange(kMinLr, kMaxLr);
+    lr_->setSingleStep(0.1);  // below 0.1 the box steps by factors of ten: 1e-3 -> 1e-2
+    lr_->setToolTip(tr("Learning rate; arrows step by factors of ten, e.g. 1e-3 \u2192 1e-2"));
+    momentum_ = new QDoubleSpinBox(this);
+    momentum_->setRange(0, kMaxMomentum);
+    momentum_->setDecimals(3);
+    momentum_->setSingleStep(0.05);
+    weightDecay_ = new FloatSpinBox(this);
+    weightDecay_->setRange(0, 1);
+    weightDecay_->setSingleStep(0.1);
+    schedule_ = choices({"none", "cosine", "step"}, this);
+    schedule_->setToolTip(tr("Learning-rate schedule over the epochs"));
+    augment_ = choices({"none", "flip", "crop", "flip+crop"}, this);
+    augment_->setToolTip(tr("Random changes to training images: horizontal flips, shifted crops"));
+    seed_ = new QSpinBox(this);
+    seed_->setRange(0, INT_MAX);
+    seed_->setToolTip(tr("The same seed, data and settings replay the same run"));
+    threads_ = new QSpinBox(this);
+    threads_->setRange(0, kMaxThreads);
+    threads_->setSpecialValueText(tr("auto"));
+    threads_->setToolTip(tr("CPU threads for training; auto uses all %1 cores").arg(QThread::idealThreadCount()));
+
+    auto* form = new QFormLayout(this);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("Epochs"), epochs_);
+    form->addRow(tr("Batch size"), batchSize_);
+    form->addRow(tr("Optimizer"), optimizer_);
+    form->addRow(tr("Learning rate"), lr_);
+    form->addRow(tr("Momentum"), momentum_);
+    form->addRow(tr("Weight decay"), weightDecay_);
+    form->addRow(tr("Schedule"), schedule_);
+    form->addRow(tr("Augmentation"), augment_);
+    form->addRow(tr("Seed"), seed_);
+    form->addRow(tr("Threads"), threads_);
+
+    setConfig(TrainConfig());
+
+    auto changed = [this] {
+        updateEnabled();
+        if (!updating_) emit configChanged();
+    };
+    for (QSpinBox* box : {epochs_, batchSize_, seed_, threads_})
+        connect(box, qOverload<int>(&QSpinBox::valueChanged), this, changed);
+    for (QDoubleSpinBox* box : {static_cast<QDoubleSpinBox*>(lr_), momentum_, static_cast<QDoubleSpinBox*>(weightDecay_)})
+        connect(box, qOverload<double>(&QDoubleSpinBox::valueChanged), this, changed);
+    for (QComboBox* box : {optimizer_, schedule_, augment_})
+        connect(box, qOverload<int>(&QComboBox::currentIndexChanged), this, changed);
+}
+
+TrainConfig TrainingSettingsPanel::config(const TrainConfig& base) const {
+    TrainConfig c = base;
+    c.epochs = epochs_->value();
+    c.batchSize = batchSize_->value();
+    c.optimizer = optimizer_->currentText().toStdString();
+    c.lr = lr_->value();
+    c.momentum = momentum_->value();
+    c.weightDecay = weightDecay_->value();
+    c.schedule = schedule_->currentText().toStdString();
+    c.augment = augment_->currentText().toStdString();
+    c.seed = seed_->value();
+    c.threads = threads_->value();
+    return c;
+}
+
+void TrainingSettingsPanel::setConfig(const TrainConfig& c) {
+    updating_ = true;
+    epochs_->setValue(c.epochs);
+    batchSize_->setValue(c.batchSize);
+    select(optimizer_, c.optimizer);
+    lr_->setValue(c.lr);
+    momentum_->setValue(c.momentum);
+    weightDecay_->setValue(c.weightDecay);
+    select(schedule_, c.schedule);
+    select(augment_, c.augment);
+    seed_->setValue(int(std::clamp<int64_t>(c.seed, 0, INT_MAX)));
+    threads_->setValue(c.threads);
+    updating_ = false;
+    updateEnabled();
+}
+
+QString TrainingSettingsPanel::settingsGroup(const QString& designKey) {
+    const QByteArray hash = QCryptographicHash::hash(designKey.toUtf8(), QCryptographicHash::Sha1).toHex();
+    return QStringLiteral("training/") + QString::fromLatin1(hash.left(kHashDigits));
+}
+
+bool TrainingSettingsPanel::load(const QString& designKey) {
+    const TrainConfig d;
+    QSettings s;
+    s.beginGroup(settingsGroup(designKey));
+    const bool saved = !s.childKeys().isEmpty();
+    TrainConfig c;
+    c.epochs = s.value(kEpochs, d.epochs).toInt();
+    c.batchSize = s.value(kBatchSize, d.batchSize).toInt();
+    c.optimizer = s.value(kOptimizer, QString::fromStdString(d.optimizer)).toString().toStdString();
+    c.lr = s.value(kLr, d.lr).toDouble();
+    c.momentum = s.value(kMomentum, d.momentum).toDouble();
+    c.weightDecay = s.value(kWeightDecay, d.weightDecay).toDouble();
+    c.schedule = s.value(kSchedule, QString::fromStdString(d.schedule)).toString().toStdString();
+    c.augment = s.value(kAugment, QString::fromStdString(d.augment)).toString().toStdString();
+    c.seed = s.value(kSeed, qint64(d.seed)).toLongLong();
+    c.threads = s.value(kThreads, d.threads).toInt();
+    setConfig(c);
+    return saved;
+}
+
+void TrainingSettingsPanel::save(const QString& designKey) const {
+    const TrainConfig c = config();
+    QSettings s;
+    s.beginGroup(settingsGroup(designKey));
+    s.setValue(kEpochs, c.epochs);
+    s.setValue(kBatchSize, c.batchSize);
+    s.setValue(kOptimizer, QString::fromStdString(c.optimizer));
+    s.setValue(kLr, c.lr);
+    s.setValue(kMomentum, c.momentum);
+    s.setValue(kWeightDecay, c.weightDecay);
+    s.setValue(kSchedule, QString::fromStdString(c.schedule));
+    s.setValue(kAugment, QString::fromStdString(c.augment));
+    s.setValue(kSeed, qint64(c.seed));
+    s.setValue(kThreads, c.threads);
+}
+
+void TrainingSettingsPanel::setReadOnly(bool readOnly) {
+    readOnly_ = readOnly;
+    updateEnabled();
+}
+
+void TrainingSettingsPanel::updateEnabled() {
+    for (QWidget* w : std::initializer_list<QWidget*>{epochs_, batchSize_, optimizer_, lr_, weightDecay_, schedule_,
+                                                      augment_, seed_, threads_})
+        w->setEnabled(!readOnly_);
+    // Only SGD uses momentum (Adam and AdamW keep their own moment estimates).
+    const bool sgd = optimizer_->currentText() == QLatin1String("sgd");
+    momentum_->setEnabled(!readOnly_ && sgd);
+    momentum_->setToolTip(sgd ? tr("SGD momentum") : tr("Used by SGD only"));
+}
+
+}  // namespace strata

@@ -1,0 +1,73 @@
+#pragma once
+// The training settings form: epochs, batch size, optimizer, learning rate, momentum, weight
+// decay, schedule, augmentation, seed and threads. Fills the settings fields of a TrainConfig
+// (never the data or run paths, which belong to the dataset panel and the main window) and
+// remembers them per design in QSettings.
+#include <QString>
+#include <QWidget>
+
+#include "train/TrainConfig.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
+
+namespace strata {
+
+class FloatSpinBox;
+
+class TrainingSettingsPanel : public QWidget {
+    Q_OBJECT
+public:
+    // Starts with the defaults of DESIGN.md §3 (TrainConfig's own: epochs 10, batch 64,
+    // adam, lr 1e-3, momentum 0.9, no decay, no schedule, no augmentation, seed 0, all cores).
+    explicit TrainingSettingsPanel(QWidget* parent = nullptr);
+
+    // `base` (default: defaults) with the form's settings written over it; data, val,
+    // valSplit, test, run and resume are left as they are in `base`.
+    TrainConfig config(const TrainConfig& base = TrainConfig()) const;
+    // Shows the settings of `config` (paths ignored). Emits no configChanged().
+    void setConfig(const TrainConfig& config);
+
+    // The QSettings group that holds the settings of the design known as `designKey` (its
+    // file path, or its name when unsaved): "training/<sha1 of the key, 16 hex digits>".
+    static QString settingsGroup(const QString& designKey);
+    // Shows the settings saved for `designKey`; defaults for those never saved. Returns
+    // whether anything was saved for it.
+    bool load(const QString& designKey);
+    // Remembers the form's settings for `designKey`.
+    void save(const QString& designKey) const;
+
+    // Locks the form while training (the settings of a running training cannot change).
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return readOnly_; }
+
+    // The editors, for tests.
+    QSpinBox* epochsBox() const { return epochs_; }
+    QSpinBox* batchSizeBox() const { return batchSize_; }
+    QComboBox* optimizerBox() const { return optimizer_; }
+    FloatSpinBox* learningRateBox() const { return lr_; }
+    QSpinBox* threadsBox() const { return threads_; }
+
+signals:
+    // The user changed a setting (not emitted by setConfig() or load()).
+    void configChanged();
+
+private:
+    void updateEnabled();
+
+    QSpinBox* epochs_ = nullptr;
+    QSpinBox* batchSize_ = nullptr;
+    QComboBox* optimizer_ = nullptr;
+    FloatSpinBox* lr_ = nullptr;
+    QDoubleSpinBox* momentum_ = nullptr;
+    FloatSpinBox* weightDecay_ = nullptr;
+    QComboBox* schedule_ = nullptr;
+    QComboBox* augment_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QSpinBox* threads_ = nullptr;
+    bool readOnly_ = false;
+    bool updating_ = false;  // inside setConfig(): no configChanged()
+};
+
+}  // namespace strata
