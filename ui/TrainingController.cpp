@@ -131,20 +131,10 @@ bool TrainingController::resumeRun(const QString& runPath) {
     }
     if (!openRun(runPath)) return false;
     // Every recorded setting, so the resume check passes; epochs and threads from the panel.
-    TrainConfig config = settings_->config();
-    const nlohmann::json& c = run.config;
-    config.data = c.value("data", "");
-    config.val = c.value("val", "");
-    config.valSplit = c.value("val_split", 0.0);
-    config.test = c.value("test", "");
-    config.batchSize = c.value("batch_size", config.batchSize);
-    config.optimizer = c.value("optimizer", config.optimizer);
-    config.lr = c.value("lr", config.lr);
-    config.momentum = c.value("momentum", config.momentum);
-    config.weightDecay = c.value("weight_decay", config.weightDecay);
-    config.schedule = c.value("schedule", config.schedule);
-    config.augment = c.value("augment", config.augment);
-    config.seed = c.value("seed", config.seed);
+    const TrainConfig panel = settings_->config();
+    TrainConfig config = TrainConfig::fromJson(run.config, panel);
+    config.epochs = panel.epochs;
+    config.threads = panel.threads;
     config.run = runPath.toStdString();
     config.resume = true;
     return launch(config);

@@ -39,4 +39,24 @@ nlohmann::json TrainConfig::toJson() const {
             {"precision", "fp32"},    {"world_size", 1}};
 }
 
+TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
+    c.data = j.value("data", c.data);
+    c.val = j.value("val", c.val);
+    c.valSplit = j.value("val_split", c.valSplit);
+    c.test = j.value("test", c.test);
+    c.epochs = j.value("epochs", c.epochs);
+    c.batchSize = j.value("batch_size", c.batchSize);
+    c.optimizer = j.value("optimizer", c.optimizer);
+    c.lr = j.value("lr", c.lr);
+    c.momentum = j.value("momentum", c.momentum);
+    c.weightDecay = j.value("weight_decay", c.weightDecay);
+    c.schedule = j.value("schedule", c.schedule);
+    c.augment = j.value("augment", c.augment);
+    c.seed = j.value("seed", c.seed);
+    c.threads = j.value("threads", c.threads);
+    return c;
+}
+
+TrainConfig TrainConfig::fromJson(const nlohmann::json& j) { return fromJson(j, TrainConfig()); }
+
 }  // namespace strata

@@ -29,6 +29,9 @@ struct TrainConfig {
     void validate() const;
     // The /config attrs of the run file (settings only; the trainer adds classes, mean, std).
     nlohmann::json toJson() const;
+    // The inverse of toJson for the keys it finds (a run's /config); others keep `base`'s.
+    static TrainConfig fromJson(const nlohmann::json& j, TrainConfig base);
+    static TrainConfig fromJson(const nlohmann::json& j);
     // Settings that must match on --resume (all but epochs, threads, test and run).
     static const char* const kResumeKeys[];
 };

@@ -10,6 +10,7 @@
 
 #include "canvas/DesignView.h"
 #include "model/DesignDocument.h"
+#include "support/TestData.h"
 
 using namespace strata;
 
@@ -17,20 +18,6 @@ namespace {
 constexpr int kNodes = 200;
 constexpr int kEdits = 50;
 
-Design chainOfNodes() {
-    Design d;
-    d.name = "big";
-    d.nodes.push_back({"in", "Input", {{"channels", 1}, {"height", 8}, {"width", 8}}});
-    for (int i = 0; i < kNodes - 4; ++i)
-        d.nodes.push_back(i % 2 ? Node{"relu" + std::to_string(i), "ReLU"}
-                                : Node{"conv" + std::to_string(i), "Conv2d",
-                                       {{"out_channels", 4}, {"kernel_size", 3}, {"padding", 1}}});
-    d.nodes.push_back({"flat", "Flatten"});
-    d.nodes.push_back({"fc", "Linear", {{"out_features", 10}}});
-    d.nodes.push_back({"out", "Output"});
-    for (size_t i = 0; i + 1 < d.nodes.size(); ++i) d.edges.push_back({d.nodes[i].id, d.nodes[i + 1].id, 0});
-    return d;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,7 +26,7 @@ int main(int argc, char** argv) {
     DesignView view(&doc);
     view.resize(1200, 800);
     view.show();
-    doc.reset(chainOfNodes());
+    doc.reset(test::longChainDesign(kNodes));
     view.fitToView();
     QCoreApplication::processEvents();
 

@@ -3,7 +3,10 @@
 set -euo pipefail
 build=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
-for bench in "$build"/tests/bench_*; do
-  [ -x "$bench" ] || continue
-  "$bench"
-done
+"$build/tests/bench_canvas_edit"
+data=$(cd "$(dirname "$0")/../.." && pwd)/datasets/fashion-mnist/train
+if [ -d "$data" ]; then
+  "$build/tests/bench_studio_training" "$data" 1
+else
+  echo "bench_studio_training skipped: run installer/bootstrap.sh run once to prepare $data"
+fi

@@ -75,4 +75,19 @@ QByteArray tinyResidualDesign(int size) {
         .toUtf8();
 }
 
+Design longChainDesign(int nodes) {
+    Design d;
+    d.name = "chain";
+    d.nodes.push_back({"in", "Input", {{"channels", 1}, {"height", 8}, {"width", 8}}});
+    for (int i = 0; i < nodes - 4; ++i)
+        d.nodes.push_back(i % 2 ? Node{"relu" + std::to_string(i), "ReLU"}
+                                : Node{"conv" + std::to_string(i), "Conv2d",
+                                       {{"out_channels", 4}, {"kernel_size", 3}, {"padding", 1}}});
+    d.nodes.push_back({"flat", "Flatten"});
+    d.nodes.push_back({"fc", "Linear", {{"out_features", 10}}});
+    d.nodes.push_back({"out", "Output"});
+    for (size_t i = 0; i + 1 < d.nodes.size(); ++i) d.edges.push_back({d.nodes[i].id, d.nodes[i + 1].id, 0});
+    return d;
+}
+
 }  // namespace strata::test

@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "design/Design.h"
+
 namespace strata::test {
 
 // Writes DIR/<class>/<i>.png for `perClass` images of size x size (grayscale unless rgb).
@@ -20,5 +22,9 @@ QString writeText(const QString& path, const QByteArray& text);
 QByteArray tinyCnnDesign(int size = 16);
 // A residual design with BatchNorm and Add, for 1 x size x size inputs.
 QByteArray tinyResidualDesign(int size = 16);
+
+// A valid chain of `nodes` nodes (Input, alternating Conv2d/ReLU, Flatten, Linear, Output)
+// on 1x8x8 inputs: a large design for responsiveness checks.
+Design longChainDesign(int nodes);
 
 }  // namespace strata::test

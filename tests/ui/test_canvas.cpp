@@ -18,6 +18,7 @@
 #include "canvas/NodeSummary.h"
 #include "canvas/PortItem.h"
 #include "model/DesignDocument.h"
+#include "support/TestData.h"
 
 using namespace strata;
 
@@ -416,17 +417,7 @@ private slots:
 
     // The issue asks the canvas to stay responsive with 200 nodes: time one param edit.
     void largeDesignEditIsFast() {
-        Design d;
-        d.name = "big";
-        d.nodes.push_back({"in", "Input", {{"channels", 1}, {"height", 8}, {"width", 8}}});
-        for (int i = 0; i < 196; ++i)
-            d.nodes.push_back(i % 2 ? Node{"relu" + std::to_string(i), "ReLU"}
-                                    : Node{"conv" + std::to_string(i), "Conv2d",
-                                           {{"out_channels", 4}, {"kernel_size", 3}, {"padding", 1}}});
-        d.nodes.push_back({"flat", "Flatten"});
-        d.nodes.push_back({"fc", "Linear", {{"out_features", 10}}});
-        d.nodes.push_back({"out", "Output"});
-        for (size_t i = 0; i + 1 < d.nodes.size(); ++i) d.edges.push_back({d.nodes[i].id, d.nodes[i + 1].id, 0});
+        const Design d = test::longChainDesign(200);
         doc_->reset(d);
         QCOMPARE(scene()->nodeItems().size(), 200);
         QVERIFY(doc_->analysis().valid());
