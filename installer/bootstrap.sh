@@ -16,7 +16,7 @@ packages=(
   qt6-base-dev qt6-tools-dev libgl-dev libqcustomplot-dev
   libtorch-dev libopencv-dev libhdf5-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist
-  xvfb xauth python3-h5py python3-numpy
+  xvfb xauth python3-h5py python3-numpy desktop-file-utils
 )
 
 install_missing() {

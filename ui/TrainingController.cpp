@@ -129,12 +129,21 @@ bool TrainingController::resumeRun(const QString& runPath) {
         training_->showError(QString::fromStdString(e.what()));
         return false;
     }
+    // The panel's epochs and threads, read before openRun: opening the run's design makes it
+    // a new document, and the settings panel then shows that document's settings.
+    const TrainConfig panel = settings_->config();
+    const size_t recorded = loadEpochs(run).size();
+    if (size_t(panel.epochs) <= recorded) {
+        training_->showError(tr("%1 already has %2 epochs: set Epochs above that in the training settings to "
+                                "continue it.").arg(runPath).arg(recorded));
+        return false;
+    }
     if (!openRun(runPath)) return false;
     // Every recorded setting, so the resume check passes; epochs and threads from the panel.
-    const TrainConfig panel = settings_->config();
     TrainConfig config = TrainConfig::fromJson(run.config, panel);
     config.epochs = panel.epochs;
     config.threads = panel.threads;
+    settings_->setConfig(config);
     config.run = runPath.toStdString();
     config.resume = true;
     return launch(config);
@@ -157,6 +166,8 @@ bool TrainingController::openRun(const QString& runPath) {
         const RunData run = readRunSummary(runPath.toStdString());
         const Design design = parseDesign(run.designJson, runPath.toStdString() + ":/design");
         window_->document()->reset(design);
+        // The design is now unsaved: keep listing the runs beside the one just opened.
+        runs_->setFolder(QFileInfo(runPath).absolutePath());
         training_->epochPlot()->setEpochs(loadEpochs(run));
         predict_->setRun(runPath);
         window_->statusBar()->showMessage(tr("Opened run %1").arg(runPath));

@@ -8,6 +8,7 @@
 #include "TrainingController.h"
 #include "data/DatasetPanel.h"
 #include "model/DesignDocument.h"
+#include "runs/RunFile.h"
 #include "runs/RunsPanel.h"
 #include "support/TestData.h"
 #include "training/EpochPlot.h"
@@ -78,6 +79,16 @@ private slots:
         QVERIFY(run.startsWith(tmp_.filePath("runs")));
         QTRY_VERIFY_WITH_TIMEOUT(w->training()->runsPanel()->runPaths().contains(run), 5000);
         qInfo("UI thread longest stall during the tiny training: %.1f ms", probe.maxStallMs());
+
+        // Resume the run to more epochs, as the runs panel's Resume button does.
+        TrainConfig more = w->training()->settingsPanel()->config();
+        more.epochs = 22;
+        w->training()->settingsPanel()->setConfig(more);
+        QVERIFY(w->training()->resumeRun(run));
+        QTRY_VERIFY_WITH_TIMEOUT(ended.count() == 2, 60000);
+        QVERIFY2(ended.at(1).at(0).toBool(), qPrintable(panel->lastError()));
+        QCOMPARE(ended.at(1).at(1).toString(), run);
+        QCOMPARE(readRunSummary(run.toStdString()).epochMetrics.at("epoch").size(), size_t(22));
     }
 
     void badDatasetShowsErrorInsteadOfTraining() {
