@@ -142,9 +142,40 @@ json number(double v) {
     return json(v);
 }
 
+// Deepest nesting of arrays/objects a design may have. Real designs need 4 (root, nodes, node,
+// params); the limit only exists because nlohmann parses deep input fine but copies and dumps
+// values recursively: a hand-edited or fuzzed file with ~100000 nested brackets in a param would
+// overflow the stack (a crash) when the params are copied or echoed in a message.
+constexpr int kMaxNesting = 64;
+
+// Byte offset (1-based, like nlohmann's) of the bracket that goes deeper than kMaxNesting, or 0.
+// Brackets inside strings do not count; the text need not be valid JSON (the parser judges that).
+std::size_t tooDeepAt(const std::string& text) {
+    int depth = 0;
+    bool inString = false, escaped = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > kMaxNesting) return i + 1;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
 Design parseDesign(const std::string& text, const std::string& source) {
+    if (const std::size_t at = tooDeepAt(text))
+        throw DesignError(source + ":" + jsonErrorLocation(text, at) + ": invalid design: nested deeper than " +
+                          std::to_string(kMaxNesting) + " levels");
     json root;
     try {
         root = json::parse(text);
