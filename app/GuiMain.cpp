@@ -1,12 +1,15 @@
 // The studio: `strata [DESIGN] [--data DIR] [--screenshot FILE.png]`.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QTimer>
 #include <cstdio>
 
 #include "Commands.h"
 #include "MainWindow.h"
+#include "Autosave.h"
 #include "Settings.h"
 #include "TrainingController.h"
 #include "data/DatasetPanel.h"
@@ -51,6 +54,17 @@ void selectShowcaseNode(MainWindow& window) {
     window.view()->selectNodes({id});
     window.propertyPanel()->setSelection({id});
 }
+// After a crash, the autosave of the lost session is still on disk: offer it back.
+void offerCrashRestore(MainWindow& window) {
+    const QStringList leftovers = Autosave::leftovers();
+    if (leftovers.isEmpty()) return;
+    const auto answer = QMessageBox::question(
+        &window, QObject::tr("Restore unsaved design?"),
+        QObject::tr("Strata closed unexpectedly with unsaved changes to a design. Restore them?"),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    if (answer == QMessageBox::Yes) window.restoreAutosave(leftovers.first());
+    for (const QString& file : leftovers) QFile::remove(file);  // restored or declined: done
+}
 }  // namespace
 
 int guiMain(int argc, char** argv) {
@@ -86,6 +100,7 @@ int guiMain(int argc, char** argv) {
     if (!automation) {
         window.restoreWindowState();
         window.show();
+        offerCrashRestore(window);
         return app.exec();
     }
 

@@ -1,4 +1,5 @@
 #include "MainWindow.h"
+#include "Autosave.h"
 #include "TrainingController.h"
 #include "data/DatasetPanel.h"
 
@@ -7,6 +8,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHash>
@@ -74,6 +76,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     updateStatus();
     updateSelectionActions();
     training_ = new TrainingController(this);
+    autosave_ = new Autosave(document_, this);
+}
+
+bool MainWindow::restoreAutosave(const QString& file) {
+    Design design;
+    try {
+        design = loadDesign(file.toStdString());
+    } catch (const std::exception& e) {
+        reportError(tr("Cannot restore"), QString::fromStdString(e.what()));
+        return false;
+    }
+    document_->reset(design);
+    document_->markModified();
+    QFile::remove(file);
+    statusBar()->showMessage(tr("Restored the unsaved design \"%1\"").arg(QString::fromStdString(design.name)));
+    return true;
 }
 
 void MainWindow::updateActions() {
@@ -533,6 +551,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         event->ignore();
         return;
     }
+    autosave_->discard();  // a normal exit leaves nothing to restore
     if (!automation_) {
         Settings::instance().setWindowGeometry(saveGeometry());
         Settings::instance().setWindowState(saveState());

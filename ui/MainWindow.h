@@ -13,6 +13,7 @@ class QMenu;
 namespace strata {
 
 class Actions;
+class Autosave;
 class DesignDocument;
 class DesignView;
 class IssuesPanel;
@@ -48,6 +49,10 @@ public:
     static Design blankDesign();
     // The menu text of a template ("reference-cnn" -> "Reference CNN").
     static QString templateTitle(const QString& name);
+
+    // Restores a crash leftover of Autosave as a new, unsaved design and deletes the file.
+    bool restoreAutosave(const QString& file);
+    Autosave* autosave() const { return autosave_; }
 
     // The image folder the studio will train on; its class folders set the class count.
     void setDataFolder(const QString& dir);
@@ -109,6 +114,7 @@ private:
     PropertyPanel* properties_ = nullptr;
     IssuesPanel* issues_ = nullptr;
     TrainingController* training_ = nullptr;
+    Autosave* autosave_ = nullptr;
     QDockWidget* paletteDock_ = nullptr;
     QDockWidget* propertiesDock_ = nullptr;
     QDockWidget* issuesDock_ = nullptr;

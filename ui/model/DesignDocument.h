@@ -36,6 +36,8 @@ public:
     // file on bad input; the current design is then left untouched.
     bool load(const QString& path, QString* error = nullptr);
     void reset(const Design& design, const QString& path = QString());
+    // Marks the design as having unsaved changes (a restored autosave is not on disk).
+    void markModified() { undo_.resetClean(); }
     // Atomic save; on success the document becomes clean and takes `path`.
     bool save(const QString& path, QString* error = nullptr);
 
