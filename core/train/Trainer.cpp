@@ -246,10 +246,30 @@ TrainResult Trainer::run() {
 
             torch::Tensor x = source.images(batch, augment, &augmentRng);
             torch::Tensor y = source.labelsOf(batch);
-            optimizer->zero_grad();
-            torch::Tensor logits = model->forward(x);
-            torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y);
-            const double lossValue = loss.item<double>();
+            torch::Tensor logits, loss;
+            double lossValue = 0;
+            try {
+                optimizer->zero_grad();
+                logits = model->forward(x);
+                loss = torch::nn::functional::cross_entropy(logits, y);
+                lossValue = loss.item<double>();
+                if (std::isfinite(lossValue)) {  // a non-finite loss must not reach the weights
+                    loss.backward();
+                    optimizer->step();
+                }
+            } catch (const std::bad_alloc&) {
+                // Out of memory: say which setting to lower, not torch's allocator internals.
+                result.status = TrainResult::Status::Failed;
+                result.error = "out of memory at batch size " + std::to_string(cfg.batchSize) +
+                               "; lower --batch-size or use a smaller design. The run file keeps the last "
+                               "complete epoch.";
+                return result;
+            } catch (const c10::Error& e) {
+                result.status = TrainResult::Status::Failed;
+                result.error = "training step failed at epoch " + std::to_string(epoch) + ", batch " +
+                               std::to_string(b + 1) + ": " + e.what_without_backtrace();
+                return result;
+            }
             if (!std::isfinite(lossValue)) {
                 result.status = TrainResult::Status::Failed;
                 result.error = "the loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") +
@@ -258,8 +278,6 @@ TrainResult Trainer::run() {
                                ") or add normalization. The run file keeps the last complete epoch.";
                 return result;
             }
-            loss.backward();
-            optimizer->step();
             ++step;
 
             lossSum += lossValue * double(batch.size());
