@@ -13,6 +13,7 @@
 #include "MainWindow.h"
 #include "canvas/DesignView.h"
 #include "data/DatasetPanel.h"
+#include "data/InputSpec.h"
 #include "model/DesignDocument.h"
 #include "panels/PalettePanel.h"
 #include "panels/PropertyPanel.h"
@@ -32,17 +33,6 @@ namespace {
 const char* const kEditingActions[] = {"file.new",   "file.open",   "edit.undo",   "edit.redo",       "edit.cut",
                                        "edit.paste", "edit.delete", "edit.autoLayout", nullptr};
 
-ImageSpec inputSpecOf(const Design& design) {
-    for (const Node& n : design.nodes)
-        if (n.type == "Input") {
-            auto get = [&](const char* key, int fallback) {
-                auto it = n.params.find(key);
-                return it != n.params.end() && it->is_number_integer() ? it->get<int>() : fallback;
-            };
-            return {get("channels", 1), get("height", 28), get("width", 28)};
-        }
-    return {};
-}
 }  // namespace
 
 TrainingController::TrainingController(MainWindow* window) : QObject(window), window_(window) {
@@ -85,9 +75,9 @@ TrainingController::TrainingController(MainWindow* window) : QObject(window), wi
     connect(dataset_, &DatasetPanel::scanned, this, [this, doc](bool ok) {
         if (ok && !dataset_->classNames().isEmpty()) doc->setClasses(int(dataset_->classNames().size()));
     });
-    connect(doc, &DesignDocument::changed, this, [this, doc] { dataset_->setInputSpec(inputSpecOf(doc->design())); });
+    connect(doc, &DesignDocument::changed, this, [this, doc] { dataset_->setInputSpec(inputImageSpec(doc->design())); });
     connect(doc, &DesignDocument::pathChanged, this, &TrainingController::followDesignPath);
-    dataset_->setInputSpec(inputSpecOf(doc->design()));
+    dataset_->setInputSpec(inputImageSpec(doc->design()));
     followDesignPath();
 }
 

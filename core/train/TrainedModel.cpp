@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "compile/GraphModule.h"
+#include "data/InputSpec.h"
 #include "train/Batches.h"
 #include "train/Evaluation.h"
 #include "train/TorchState.h"
@@ -31,10 +32,7 @@ TrainedModel::TrainedModel(const std::string& runPath) : impl_(std::make_unique<
     m.model = std::make_unique<GraphModule>(design, int(m.classes.size()));
     loadModuleState(**m.model, m.run.checkpoint, runPath);
     (*m.model)->eval();
-    for (const Node& n : design.nodes)
-        if (n.type == "Input")
-            m.spec = {n.params.at("channels").get<int>(), n.params.at("height").get<int>(),
-                      n.params.at("width").get<int>()};
+    m.spec = inputImageSpec(design);
 }
 
 TrainedModel::~TrainedModel() = default;

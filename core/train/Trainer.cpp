@@ -9,6 +9,7 @@
 
 #include "compile/GraphModule.h"
 #include "data/ImageFolder.h"
+#include "data/InputSpec.h"
 #include "runs/EpochTable.h"
 #include "runs/RunFile.h"
 #include "train/Batches.h"
@@ -28,15 +29,6 @@ double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(
 uint64_t splitSeed(int64_t seed) { return uint64_t(seed) * 0x9E3779B97F4A7C15ull + 1; }
 uint64_t epochSeed(int64_t seed, int epoch) { return uint64_t(seed) * 1000003ull + uint64_t(epoch); }
 uint64_t augmentSeed(int64_t seed, int epoch) { return epochSeed(seed, epoch) ^ 0xA5A5A5A5A5A5A5A5ull; }
-
-ImageSpec inputSpec(const Design& design) {
-    for (const Node& n : design.nodes)
-        if (n.type == "Input") {
-            auto get = [&](const char* key) { return n.params.at(key).get<int>(); };
-            return {get("channels"), get("height"), get("width")};
-        }
-    throw DesignError("design has no Input node");
-}
 
 // The settings a resumed run must share with the recorded one (DESIGN.md §3).
 void checkResumable(const TrainConfig& cfg, const Design& design, const RunData& run) {
@@ -144,7 +136,7 @@ TrainResult Trainer::run() {
         DesignAnalysis a = analyzeDesign(design, 10);
         if (!a.valid()) throw DesignError(a.issues.front().text());
     }
-    const ImageSpec spec = inputSpec(design);
+    const ImageSpec spec = inputImageSpec(design);
 
     // Resume: the recorded run dictates the data statistics and must agree on the settings.
     RunData run;

@@ -3,6 +3,7 @@
 #include "design/DesignAnalysis.h"
 
 #include <QtTest/QtTest>
+#include "support/TestData.h"
 
 // Failed comparisons of std::string print both values.
 namespace QTest {
@@ -58,7 +59,7 @@ std::string issueOf(const DesignAnalysis& a, const std::string& id) {
 }
 
 Design loadTemplate(const std::string& name) {
-    return loadDesign(std::string(STRATA_SOURCE_DIR) + "/resources/templates/" + name + ".strata.json");
+    return loadDesign(test::templateFile(QString::fromStdString(name)).toStdString());
 }
 
 bool hasType(const Design& d, const std::string& type) {

@@ -32,9 +32,6 @@ Result runStrata(const QStringList& args, int timeoutMs = 120000) {
             QString::fromUtf8(p.readAllStandardError())};
 }
 
-QString templatePath(const QString& name) {
-    return QString(STRATA_SOURCE_DIR) + "/resources/templates/" + name + ".strata.json";
-}
 
 QJsonObject readJson(const QString& path) {
     QFile f(path);
@@ -101,21 +98,21 @@ private slots:
     }
 
     void checkReferenceCnn() {
-        Result r = runStrata({"check", templatePath("reference-cnn")});
+        Result r = runStrata({"check", templateFile("reference-cnn")});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains("421,642"), qPrintable(r.out));
         QVERIFY(r.out.contains("[N, 32, 28, 28]"));
         QVERIFY(r.out.contains("[N, 64, 7, 7]"));
         QVERIFY(r.out.contains("[N, 3136]"));
         QVERIFY(r.out.contains("[N, 10]"));
-        r = runStrata({"check", templatePath("reference-cnn"), "--classes", "5"});
+        r = runStrata({"check", templateFile("reference-cnn"), "--classes", "5"});
         QCOMPARE(r.code, 0);
         QVERIFY2(r.out.contains("420,997"), qPrintable(r.out));  // fc2: 128*5+5 instead of 128*10+10
     }
 
     void checkEveryTemplate() {
         for (const char* name : {"mlp", "lenet", "reference-cnn", "resnet-mini"}) {
-            Result r = runStrata({"check", templatePath(name)});
+            Result r = runStrata({"check", templateFile(name)});
             QVERIFY2(r.code == 0, qPrintable(QString(name) + ": " + r.err));
         }
     }

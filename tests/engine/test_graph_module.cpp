@@ -6,13 +6,14 @@
 
 #include "compile/GraphModule.h"
 #include "design/Templates.h"
+#include "support/TestData.h"
 
 using namespace strata;
 
 namespace {
 
 Design templateDesign(const std::string& name) {
-    return loadDesign(std::string(STRATA_SOURCE_DIR) + "/resources/templates/" + name + ".strata.json");
+    return loadDesign(test::templateFile(QString::fromStdString(name)).toStdString());
 }
 
 int64_t countParameters(const torch::nn::Module& m) {

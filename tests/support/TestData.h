@@ -14,6 +14,13 @@ namespace strata::test {
 void makeImageFolder(const QString& dir, const QStringList& classes, int perClass, int size = 16,
                      unsigned seed = 1, bool rgb = false);
 
+#ifdef STRATA_SOURCE_DIR
+// The path of a starter design in the source tree ("reference-cnn" -> .../reference-cnn.strata.json).
+inline QString templateFile(const QString& name) {
+    return QString(STRATA_SOURCE_DIR) + "/resources/templates/" + name + ".strata.json";
+}
+#endif
+
 // Writes text to path (creating folders); returns path.
 QString writeText(const QString& path, const QByteArray& text);
 

@@ -7,14 +7,9 @@
 #include "Autosave.h"
 #include "MainWindow.h"
 #include "model/DesignDocument.h"
+#include "support/TestData.h"
 
 using namespace strata;
-
-namespace {
-QString templatePath(const QString& name) {
-    return QString(STRATA_SOURCE_DIR) + "/resources/templates/" + name + ".strata.json";
-}
-}  // namespace
 
 class AutosaveTest : public QObject {
     Q_OBJECT
@@ -28,7 +23,7 @@ private slots:
 
     void editsAreWrittenAndSavesRemoveThem() {
         DesignDocument doc;
-        doc.load(templatePath("mlp"));
+        doc.load(test::templateFile("mlp"));
         Autosave autosave(&doc);
         autosave.setDelay(50);
         QVERIFY(!QFile::exists(autosave.filePath()));
@@ -45,7 +40,7 @@ private slots:
         // pid 999999999 cannot be running: this is what a crashed session leaves behind.
         QDir().mkpath(Autosave::folder());
         const QString leftover = Autosave::folder() + "/session-999999999.strata.json";
-        Design design = loadDesign(templatePath("lenet").toStdString());
+        Design design = loadDesign(test::templateFile("lenet").toStdString());
         design.name = "lost-work";
         saveDesign(design, leftover.toStdString());
         QCOMPARE(Autosave::leftovers(), QStringList{leftover});

@@ -5,14 +5,11 @@
 #include <QtTest>
 
 #include "model/DesignDocument.h"
+#include "support/TestData.h"
 
 using namespace strata;
 
 namespace {
-
-QString templatePath(const QString& name) {
-    return QString(STRATA_SOURCE_DIR) + "/resources/templates/" + name + ".strata.json";
-}
 
 std::string json(const DesignDocument& d) { return designToString(d.design()); }
 
@@ -31,10 +28,10 @@ class DesignDocumentTest : public QObject {
 private slots:
     void loadAnalyzesAndIsClean() {
         DesignDocument doc;
-        QVERIFY(doc.load(templatePath("reference-cnn")));
+        QVERIFY(doc.load(test::templateFile("reference-cnn")));
         QCOMPARE(doc.analysis().totalParameters, int64_t(421642));
         QVERIFY(!doc.isModified());
-        QCOMPARE(doc.path(), templatePath("reference-cnn"));
+        QCOMPARE(doc.path(), test::templateFile("reference-cnn"));
         QString error;
         QVERIFY(!doc.load(tmp_.filePath("missing.strata.json"), &error));
         QVERIFY(error.contains("missing.strata.json"));
@@ -43,7 +40,7 @@ private slots:
 
     void addNodeUndoRedo() {
         DesignDocument doc;
-        doc.load(templatePath("mlp"));
+        doc.load(test::templateFile("mlp"));
         const std::string before = json(doc);
         QSignalSpy changed(&doc, &DesignDocument::changed);
         const QString id = doc.addNode("Dropout", {10, 20});
@@ -62,7 +59,7 @@ private slots:
 
     void paramEditChangesDownstreamShapes() {
         DesignDocument doc;
-        doc.load(templatePath("reference-cnn"));
+        doc.load(test::templateFile("reference-cnn"));
         QCOMPARE(node(doc, "pool2").output, Shape({64, 7, 7}));
         QVERIFY(doc.setParam("conv2", "out_channels", 16));
         QCOMPARE(node(doc, "pool2").output, Shape({16, 7, 7}));
@@ -76,7 +73,7 @@ private slots:
 
     void connectAndSplice() {
         DesignDocument doc;
-        doc.load(templatePath("reference-cnn"));
+        doc.load(test::templateFile("reference-cnn"));
         const Edge edge{"relu1", "pool1", 0};
         const QString bn = doc.spliceNode("BatchNorm2d", edge, {0, 150});
         QCOMPARE(bn, QString("bn1"));
@@ -108,7 +105,7 @@ private slots:
 
     void removeKeepsPortsContiguous() {
         DesignDocument doc;
-        doc.load(templatePath("resnet-mini"));
+        doc.load(test::templateFile("resnet-mini"));
         QVERIFY(doc.analysis().valid());
         const QString add = [&] {
             for (const Node& n : doc.design().nodes)
@@ -135,7 +132,7 @@ private slots:
 
     void movesMergeIntoOneStep() {
         DesignDocument doc;
-        doc.load(templatePath("mlp"));
+        doc.load(test::templateFile("mlp"));
         const QString first = QString::fromStdString(doc.design().nodes[1].id);
         const QPointF start = doc.position(first);
         for (int i = 1; i <= 5; ++i) QVERIFY(doc.moveNodes({{first, start + QPointF(i * 10, 0)}}));
@@ -147,7 +144,7 @@ private slots:
 
     void copyPasteRenamesAndOffsets() {
         DesignDocument doc;
-        doc.load(templatePath("reference-cnn"));
+        doc.load(test::templateFile("reference-cnn"));
         const QString clip = doc.copy({"conv1", "relu1"});
         const QStringList added = doc.paste(clip, {300, 0});
         QCOMPARE(added.size(), 2);
@@ -161,7 +158,7 @@ private slots:
 
     void renameUpdatesEdges() {
         DesignDocument doc;
-        doc.load(templatePath("reference-cnn"));
+        doc.load(test::templateFile("reference-cnn"));
         QVERIFY(doc.renameNode("conv1", "stem"));
         QVERIFY(doc.analysis().valid());
         QVERIFY(doc.design().findNode("stem"));
@@ -171,7 +168,7 @@ private slots:
 
     void saveLoadRoundTrip() {
         DesignDocument doc;
-        doc.load(templatePath("resnet-mini"));
+        doc.load(test::templateFile("resnet-mini"));
         doc.autoLayout();
         QVERIFY(doc.isModified());
         const QString path = tmp_.filePath("saved.strata.json");
@@ -188,7 +185,7 @@ private slots:
 
     void readOnlyRefusesEdits() {
         DesignDocument doc;
-        doc.load(templatePath("reference-cnn"));
+        doc.load(test::templateFile("reference-cnn"));
         const std::string before = json(doc);
         QSignalSpy spy(&doc, &DesignDocument::readOnlyChanged);
         doc.setReadOnly(true);
@@ -206,7 +203,7 @@ private slots:
 
     void classesChangeTheAnalysis() {
         DesignDocument doc;
-        doc.load(templatePath("reference-cnn"));
+        doc.load(test::templateFile("reference-cnn"));
         QSignalSpy changed(&doc, &DesignDocument::changed);
         doc.setClasses(3);
         QCOMPARE(changed.count(), 1);
