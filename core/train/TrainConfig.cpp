@@ -7,7 +7,7 @@ namespace strata {
 
 const char* const TrainConfig::kResumeKeys[] = {"data",     "val",          "val_split", "batch_size",
                                                 "optimizer", "lr",          "momentum",  "weight_decay",
-                                                "schedule", "augment",      "seed",      nullptr};
+                                                "schedule", "augment",      "seed",      "precision", nullptr};
 
 void TrainConfig::validate() const {
     auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
@@ -26,6 +26,9 @@ void TrainConfig::validate() const {
     if (!(valSplit >= 0 && valSplit < 1)) fail("--val-split must be in [0, 1)");
     if (valSplit > 0 && !val.empty()) fail("--val and --val-split exclude each other");
     if (threads < 0 || threads > 1024) fail("--threads must be between 1 and 1024");
+    if (!std::set<std::string>{"fp32", "bf16", "auto"}.count(precision))
+        fail("--precision must be fp32, bf16 or auto, not \"" + precision + "\"");
+    if (worldSize < 1 || rank < 0 || rank >= worldSize) fail("RANK must be in [0, WORLD_SIZE)");
 }
 
 nlohmann::json TrainConfig::toJson() const {
@@ -36,7 +39,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"momentum", momentum},   {"weight_decay", weightDecay},
             {"schedule", schedule},   {"augment", augment},
             {"seed", seed},           {"threads", threads},
-            {"precision", "fp32"},    {"world_size", 1}};
+            {"precision", precision}, {"world_size", worldSize},
+            {"features", features},   {"probe_image", probeImage}};
 }
 
 TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
@@ -54,6 +58,10 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
     c.augment = j.value("augment", c.augment);
     c.seed = j.value("seed", c.seed);
     c.threads = j.value("threads", c.threads);
+    c.precision = j.value("precision", c.precision);
+    c.worldSize = j.value("world_size", c.worldSize);
+    c.features = j.value("features", c.features);
+    c.probeImage = j.value("probe_image", c.probeImage);
     return c;
 }
 

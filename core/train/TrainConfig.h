@@ -24,6 +24,13 @@ struct TrainConfig {
     int threads = 0;  // 0: number of cores
     std::string run;  // run file path
     bool resume = false;
+    std::string precision = "fp32";  // fp32 | bf16 | auto (bf16 only where the CPU has AMX)
+    // Feature snapshots at each epoch end (the studio asks; `strata train --features`).
+    bool features = false;
+    std::string probeImage;  // image for activations and saliency; "" = the first training image
+    // Data-parallel training: this process's rank among world_size (DESIGN.md §9).
+    int rank = 0;
+    int worldSize = 1;
 
     // Throws std::invalid_argument naming the field for an out-of-range value.
     void validate() const;

@@ -16,6 +16,7 @@
 #include "train/Evaluation.h"
 #include "train/Optimizers.h"
 #include "train/TorchState.h"
+#include "train/TrainingObserver.h"
 #include "Version.h"
 
 namespace strata {
@@ -107,6 +108,8 @@ struct Trainer::Impl {
     Design design;
     TrainConfig config;
     TrainEvents events;
+    // Built in run() from the config; each watches or adjusts the loop at its hooks.
+    std::vector<std::unique_ptr<TrainingObserver>> observers;
 
     void log(const std::string& message) const {
         if (events.log) events.log(message);
@@ -190,6 +193,9 @@ TrainResult Trainer::run() {
     run.config["std"] = stdev;
     run.config["parameters"] = metrics.parameters;
 
+    impl_->observers.clear();
+    // (Observers are added here from the config: gradient statistics, features, all-reduce.)
+
     auto saveRun = [&](int epoch, int64_t step) {
         run.epoch = epoch;
         run.step = step;
@@ -247,6 +253,7 @@ TrainResult Trainer::run() {
                 lossValue = loss.item<double>();
                 if (std::isfinite(lossValue)) {  // a non-finite loss must not reach the weights
                     loss.backward();
+                    for (auto& o : impl_->observers) o->afterBackward(*model, step + 1);
                     optimizer->step();
                 }
             } catch (const std::bad_alloc&) {
@@ -312,6 +319,7 @@ TrainResult Trainer::run() {
         }
         record.seconds = secondsSince(epochStart);
         metrics.epochs.push_back(record);
+        for (auto& o : impl_->observers) o->epochEnd(*model, epoch, run);
         saveRun(epoch, step);
         if (events.epoch) events.epoch(record);
     }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "design/Design.h"
+#include "insight/FeatureSnapshot.h"
 #include "runs/MetricsJson.h"
 #include "train/TrainConfig.h"
 
@@ -27,6 +28,7 @@ struct TrainEvents {
     std::function<void(int64_t done, int64_t total)> loading;     // decoding the image folders
     std::function<void(const BatchEvent&)> batch;
     std::function<void(const EpochRecord&)> epoch;                // after the run file holds the epoch
+    std::function<void(const FeatureSnapshot&)> features;         // after each epoch, when config.features
 };
 
 struct TrainResult {
