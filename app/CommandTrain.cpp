@@ -1,14 +1,17 @@
 // strata train DESIGN --data DIR [options]
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 #include "Commands.h"
 #include "Format.h"
+#include "LocalLauncher.h"
 #include "Options.h"
 #include "train/Trainer.h"
 
@@ -24,6 +27,24 @@ volatile std::sig_atomic_t gSignal = 0;
 void onSignal(int sig) {
     gSignal = sig;
     if (gTrainer) gTrainer->stop();
+}
+
+// The arguments of each --nproc worker: ours without --nproc, with the run path fixed (every
+// rank must agree on it, e.g. for --resume) and --threads split between the workers unless given.
+std::vector<std::string> workerArgs(const Args& args, const Options& opts, const TrainConfig& c, int nproc) {
+    std::vector<std::string> out{"train"};
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--nproc") {
+            ++i;  // and its value
+            continue;
+        }
+        if (args[i].rfind("--nproc=", 0) == 0) continue;
+        out.push_back(args[i]);
+    }
+    if (!opts.has("--run")) out.insert(out.end(), {"--run", c.run});
+    if (!opts.has("--threads"))
+        out.insert(out.end(), {"--threads", std::to_string(std::max(1u, std::thread::hardware_concurrency() / unsigned(nproc)))});
+    return out;
 }
 
 std::string defaultRunPath(const std::string& designName) {
@@ -79,8 +100,12 @@ int trainCommand(const Args& args) {
                   {"--augment", "NAME", "none, flip, crop or flip+crop (default none)"},
                   {"--seed", "N", "random seed (default 0)"},
                   {"--threads", "N", "compute threads (default: number of cores)"},
+                  {"--precision", "NAME", "fp32, bf16 or auto: bf16 autocast of the forward pass, weights fp32; "
+                                          "auto = bf16 only on CPUs with AMX (default fp32)"},
+                  {"--nproc", "N", "train in N local processes, data-parallel (--threads, default cores/N, and --batch-size are per process)"},
                   {"--run", "FILE", "run file (default runs/<design>-<time>.h5)"},
                   {"--metrics-json", "FILE", "write the metrics JSON here"},
+                  {"--features", "", "record feature snapshots (before training and at each epoch end) in the run's /features"},
                   {"--resume", "", "continue the run given by --run from its last complete epoch"}});
     if (!opts.parse(args)) return kExitOk;
     if (opts.positionals().size() != 1) throw UsageError("strata train: expected one DESIGN file (see strata train --help)");
@@ -102,10 +127,23 @@ int trainCommand(const Args& args) {
     c.augment = opts.get("--augment", c.augment);
     c.seed = opts.getInt("--seed", 0);
     c.threads = opts.getInt("--threads", 0);
+    c.precision = opts.get("--precision", c.precision);
     c.resume = opts.has("--resume");
+    c.features = opts.has("--features");
     if (c.resume && !opts.has("--run")) throw UsageError("strata train: --resume needs --run RUN.h5");
     c.run = opts.has("--run") ? opts.get("--run") : defaultRunPath(design.name);
+    // Data-parallel: a worker of a torchrun-style launch (or of --nproc below).
+    const WorkerEnvironment worker = readWorkerEnvironment();
+    c.rank = worker.rank;
+    c.worldSize = worker.worldSize;
     c.validate();
+    if (opts.has("--nproc")) {
+        const int nproc = opts.getInt("--nproc", 1);
+        if (worker.set) throw UsageError("strata train: --nproc starts its own workers; don't combine it with RANK/WORLD_SIZE");
+        if (nproc < 1 || nproc > 256) throw UsageError("--nproc must be between 1 and 256");
+        if (nproc > 1) return launchLocalWorkers(nproc, workerArgs(args, opts, c, nproc));
+    }
+    const bool rankZero = c.rank == 0;  // data-parallel: rank 0 alone reports and writes
 
     Trainer trainer(design, c);
     ProgressLine progress;
@@ -115,7 +153,7 @@ int trainCommand(const Args& args) {
     events.loading = [&](int64_t done, int64_t total) {
         if (done == total || done - lastLoadReport >= total / 4) {
             lastLoadReport = done;
-            progress.line("decoding images " + std::to_string(done) + "/" + std::to_string(total));
+            progress.line("loading images " + std::to_string(done) + "/" + std::to_string(total));
         }
     };
     events.batch = [&](const BatchEvent& e) { progress.batch(e); };
@@ -130,6 +168,7 @@ int trainCommand(const Args& args) {
         std::snprintf(buf, sizeof buf, "  %.1f s  %.0f img/s", e.seconds, e.imagesPerSecond);
         progress.line(text + buf);
     };
+    if (!rankZero) events = TrainEvents();  // the other ranks stay quiet unless they fail
     trainer.setEvents(events);
 
     gTrainer = &trainer;
@@ -141,18 +180,19 @@ int trainCommand(const Args& args) {
     std::signal(SIGTERM, SIG_DFL);
 
     if (!result.metrics.epochs.empty() || result.status == TrainResult::Status::Finished) {
-        if (opts.has("--metrics-json")) writeJsonFile(opts.get("--metrics-json"), metricsToJson(result.metrics));
+        if (opts.has("--metrics-json") && rankZero) writeJsonFile(opts.get("--metrics-json"), metricsToJson(result.metrics));
     }
     switch (result.status) {
         case TrainResult::Status::Failed:
             printError(result.error);
             return kExitFailure;
         case TrainResult::Status::Stopped:
-            progress.line("stopped; " + result.runPath + " keeps the last complete epoch");
+            if (rankZero) progress.line("stopped; " + result.runPath + " keeps the last complete epoch");
             return gSignal == SIGTERM ? 143 : 130;
         case TrainResult::Status::Finished:
             break;
     }
+    if (!rankZero) return kExitOk;
     if (result.metrics.hasTest)
         std::printf("test: loss %.4f accuracy %.4f\n", result.metrics.test.loss, result.metrics.test.accuracy);
     std::printf("run: %s\n", result.runPath.c_str());

@@ -15,6 +15,9 @@ int evalCommand(const Args& args);
 int predictCommand(const Args& args);
 int importIdxCommand(const Args& args);
 int runsCommand(const Args& args);
+int featuresCommand(const Args& args);
+int probeCommand(const Args& args);
+int exportCommand(const Args& args);
 
 // The studio (no subcommand). argc/argv go to QApplication.
 int guiMain(int argc, char** argv);

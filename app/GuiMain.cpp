@@ -1,9 +1,11 @@
 // The studio: `strata [DESIGN] [--data DIR] [--screenshot FILE.png]`.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QMessageBox>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
 
@@ -54,6 +56,26 @@ void selectShowcaseNode(MainWindow& window) {
     window.view()->selectNodes({id});
     window.propertyPanel()->setSelection({id});
 }
+// `--show features`: brings the named dock ("<name>Dock") to the front of its tab group;
+// `--show features:hierarchy` also opens the dock's tab whose title starts with "hierarchy".
+void raiseDock(MainWindow& window, const QString& spec) {
+    const QString name = spec.section(':', 0, 0), tab = spec.section(':', 1);
+    auto* dock = window.findChild<QDockWidget*>(name + "Dock");
+    if (!dock) {
+        std::fprintf(stderr, "warning: --show: no dock called \"%s\"\n", qPrintable(name));
+        return;
+    }
+    dock->show();
+    dock->raise();
+    // A bottom dock gets about half the window, so its panel is readable in the screenshot.
+    if (window.dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
+        window.resizeDocks({dock}, {window.height() * 45 / 100}, Qt::Vertical);
+    if (auto* tabs = dock->findChild<QTabWidget*>(); tabs && !tab.isEmpty())
+        for (int i = 0; i < tabs->count(); ++i)
+            if (tabs->tabText(i).remove('&').startsWith(tab, Qt::CaseInsensitive)) tabs->setCurrentIndex(i);
+    for (int i = 0; i < 3; ++i) QApplication::processEvents();
+}
+
 // After a crash, the autosave of the lost session is still on disk: offer it back.
 void offerCrashRestore(MainWindow& window) {
     const QStringList leftovers = Autosave::leftovers();
@@ -81,10 +103,13 @@ int guiMain(int argc, char** argv) {
     QCommandLineOption screenshot("screenshot", "render the window to FILE.png at 1600x1000 and exit", "FILE");
     QCommandLineOption train("train", "start training at launch (with --screenshot: shoot when it ends, then exit)");
     QCommandLineOption epochs("epochs", "epochs for --train", "N");
+    QCommandLineOption show("show", "raise a dock before the screenshot: features, training, runs, predict, dataset "
+                                    "(features:hierarchy also opens that tab)", "DOCK");
     parser.addOption(data);
     parser.addOption(screenshot);
     parser.addOption(train);
     parser.addOption(epochs);
+    parser.addOption(show);
     parser.process(app);
     // Automation never opens a modal dialog: warnings go to stderr and the status bar.
     const bool automation = parser.isSet(screenshot) || parser.isSet(train);
@@ -111,6 +136,7 @@ int guiMain(int argc, char** argv) {
         // Let the docks and the canvas settle at the final size, then frame the design.
         for (int i = 0; i < 3; ++i) QApplication::processEvents();
         if (!parser.isSet(train)) selectShowcaseNode(window);
+        if (parser.isSet(show)) raiseDock(window, parser.value(show));
         window.view()->fitToView();
         QApplication::processEvents();
         if (parser.isSet(screenshot) && !window.grab().save(parser.value(screenshot), "PNG")) {

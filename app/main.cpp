@@ -30,6 +30,9 @@ const std::map<std::string, Command>& commands() {
         {"predict", {predictCommand, "classify images with a trained run"}},
         {"import-idx", {importIdxCommand, "convert IDX files (MNIST, Fashion-MNIST) to an image folder"}},
         {"runs", {runsCommand, "list the runs in a folder with their best accuracies"}},
+        {"features", {featuresCommand, "write filter, activation, patch and saliency PNGs of a run for an image"}},
+        {"probe", {probeCommand, "linear-probe accuracy of every layer: how the feature hierarchy builds up"}},
+        {"export", {exportCommand, "write a trained run as an ONNX model"}},
     };
     return table;
 }

@@ -34,6 +34,7 @@
 #include "panels/PanelText.h"
 #include "panels/PropertyPanel.h"
 #include "panels/ToolIcons.h"
+#include "runs/OnnxExportFlow.h"
 
 namespace strata {
 
@@ -172,6 +173,8 @@ void MainWindow::createActions() {
     connect(a["file.saveAs"], &QAction::triggered, this, [this] { saveAs(); });
     a.add("file.clearRecent", tr("&Clear Recent Files"));
     connect(a["file.clearRecent"], &QAction::triggered, this, [] { Settings::instance().clearRecentFiles(); });
+    a.add("file.exportOnnx", tr("Export &ONNX..."));
+    connect(a["file.exportOnnx"], &QAction::triggered, this, [this] { exportOnnxInteractive(this); });
     a.add("file.quit", tr("&Quit"), {QKeySequence(Qt::CTRL | Qt::Key_Q)});
     connect(a["file.quit"], &QAction::triggered, this, &QWidget::close);
 
@@ -235,7 +238,7 @@ void MainWindow::createMenus() {
     a.fill(file, {"file.open"});
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     recentMenu_->setObjectName("recentMenu");
-    a.fill(file, {"-", "file.save", "file.saveAs", "-", "file.quit"});
+    a.fill(file, {"-", "file.save", "file.saveAs", "-", "file.exportOnnx", "-", "file.quit"});
     rebuildRecentMenu();
     connect(&Settings::instance(), &Settings::settingsUpdated, this, &MainWindow::rebuildRecentMenu);
 

@@ -14,6 +14,8 @@
 #include "canvas/DesignView.h"
 #include "data/DatasetPanel.h"
 #include "data/InputSpec.h"
+#include "insight/FeaturesController.h"
+#include "insight/FeaturesPanel.h"
 #include "model/DesignDocument.h"
 #include "panels/PalettePanel.h"
 #include "panels/PropertyPanel.h"
@@ -42,23 +44,27 @@ TrainingController::TrainingController(MainWindow* window) : QObject(window), wi
     runs_ = new RunsPanel(window);
     predict_ = new PredictPanel(window);
 
-    QDockWidget* datasetDock = window->addPanelDock(dataset_, tr("Dataset"), "datasetDock", Qt::RightDockWidgetArea);
-    QDockWidget* settingsDock = window->addPanelDock(settings_, tr("Training Settings"), "settingsDock", Qt::RightDockWidgetArea);
-    QDockWidget* trainingDock = window->addPanelDock(training_, tr("Training"), "trainingDock", Qt::BottomDockWidgetArea);
-    QDockWidget* runsDock = window->addPanelDock(runs_, tr("Runs"), "runsDock", Qt::BottomDockWidgetArea);
-    QDockWidget* predictDock = window->addPanelDock(predict_, tr("Predict"), "predictDock", Qt::BottomDockWidgetArea);
-    // Tab the new docks with the editor's: the canvas keeps most of the window.
-    if (auto* properties = window->findChild<QDockWidget*>("propertiesDock")) {
-        window->tabifyDockWidget(properties, datasetDock);
-        window->tabifyDockWidget(datasetDock, settingsDock);
-        properties->raise();
-    }
-    if (auto* issues = window->findChild<QDockWidget*>("issuesDock")) {
-        window->tabifyDockWidget(issues, trainingDock);
-        window->tabifyDockWidget(trainingDock, runsDock);
-        window->tabifyDockWidget(runsDock, predictDock);
-        trainingDock->raise();
-    }
+    // Each dock joins its area's tab group as it is added: side by side, even for a moment,
+    // their minimum widths would add up and widen the window beyond the screen.
+    auto addTabbed = [window](QWidget* panel, const QString& title, const char* name, Qt::DockWidgetArea area,
+                              QDockWidget* tabWith) {
+        QDockWidget* dock = window->addPanelDock(panel, title, name, area);
+        if (tabWith) window->tabifyDockWidget(tabWith, dock);
+        return dock;
+    };
+    auto* properties = window->findChild<QDockWidget*>("propertiesDock");
+    auto* issues = window->findChild<QDockWidget*>("issuesDock");
+    QDockWidget* datasetDock = addTabbed(dataset_, tr("Dataset"), "datasetDock", Qt::RightDockWidgetArea, properties);
+    addTabbed(settings_, tr("Training Settings"), "settingsDock", Qt::RightDockWidgetArea, datasetDock);
+    QDockWidget* trainingDock = addTabbed(training_, tr("Training"), "trainingDock", Qt::BottomDockWidgetArea, issues);
+    QDockWidget* runsDock = addTabbed(runs_, tr("Runs"), "runsDock", Qt::BottomDockWidgetArea, trainingDock);
+    QDockWidget* predictDock = addTabbed(predict_, tr("Predict"), "predictDock", Qt::BottomDockWidgetArea, runsDock);
+    features_ = new FeaturesPanel(window);
+    addTabbed(features_, tr("Features"), "featuresDock", Qt::BottomDockWidgetArea, predictDock);
+    featuresController_ = new FeaturesController(window, training_->session(), features_, this);
+    // The canvas keeps most of the window; the editor's docks stay in front.
+    if (properties) properties->raise();
+    trainingDock->raise();
 
     DesignDocument* doc = window->document();
     connect(training_, &TrainingPanel::trainRequested, this, &TrainingController::startTraining);
@@ -66,6 +72,7 @@ TrainingController::TrainingController(MainWindow* window) : QObject(window), wi
         setLocked(false);
         runs_->refresh();
         if (!runPath.isEmpty() && QFileInfo::exists(runPath)) predict_->setRun(runPath);
+        featuresController_->trainingEnded(runPath);
         window_->statusBar()->showMessage(ok ? tr("Training finished: %1").arg(runPath)
                                              : tr("Training ended: %1").arg(training_->lastError()));
         emit trainingEnded(ok, runPath);
@@ -139,7 +146,9 @@ bool TrainingController::resumeRun(const QString& runPath) {
     return launch(config);
 }
 
-bool TrainingController::launch(const TrainConfig& config) {
+bool TrainingController::launch(const TrainConfig& settings) {
+    TrainConfig config = settings;
+    featuresController_->prepareTraining(config);  // the studio always trains with feature snapshots
     setLocked(true);
     if (!training_->start(window_->document()->design(), config)) {
         setLocked(false);
@@ -160,6 +169,7 @@ bool TrainingController::openRun(const QString& runPath) {
         runs_->setFolder(QFileInfo(runPath).absolutePath());
         training_->epochPlot()->setEpochs(loadEpochs(run));
         predict_->setRun(runPath);
+        featuresController_->showRun(runPath);
         window_->statusBar()->showMessage(tr("Opened run %1").arg(runPath));
         return true;
     } catch (const std::exception& e) {

@@ -1,14 +1,17 @@
 #pragma once
 // The studio's training side, wired into the main window: the dataset, settings, training,
-// runs and predict panels as docks, and the flow between them — Train builds a TrainConfig
-// from the panels and the open design, locks the design while the worker trains, and on the
-// end refreshes the runs and points Predict at the new run.
+// runs, predict and features panels as docks, and the flow between them — Train builds a
+// TrainConfig from the panels and the open design (with feature snapshots on), locks the
+// design while the worker trains, and on the end refreshes the runs and points Predict and
+// Features at the new run.
 #include <QObject>
 #include <QString>
 
 namespace strata {
 
 class DatasetPanel;
+class FeaturesController;
+class FeaturesPanel;
 class MainWindow;
 class PredictPanel;
 class RunsPanel;
@@ -26,6 +29,8 @@ public:
     TrainingPanel* trainingPanel() const { return training_; }
     RunsPanel* runsPanel() const { return runs_; }
     PredictPanel* predictPanel() const { return predict_; }
+    FeaturesPanel* featuresPanel() const { return features_; }
+    FeaturesController* featuresController() const { return featuresController_; }
 
     bool isTraining() const;
     // Trains the open design on the dataset panel's folders with the settings panel's
@@ -55,6 +60,8 @@ private:
     TrainingPanel* training_ = nullptr;
     RunsPanel* runs_ = nullptr;
     PredictPanel* predict_ = nullptr;
+    FeaturesPanel* features_ = nullptr;
+    FeaturesController* featuresController_ = nullptr;
 };
 
 }  // namespace strata

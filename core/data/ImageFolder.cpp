@@ -3,6 +3,8 @@
 // bad file must cost a "skipped" line, not the run.
 #include "data/ImageFolder.h"
 
+#include "data/DecodeCache.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -269,9 +271,11 @@ bool decodeImage(const std::string& path, const ImageSpec& spec, std::vector<uin
     return ok;
 }
 
-DecodedImages loadImageFolder(const std::string& dir, const ImageSpec& spec, int threads,
-                              const std::function<void(int64_t, int64_t)>& progress) {
-    const FolderIndex index = scanImageFolder(dir);
+namespace {
+
+DecodedImages decodeFolder(const FolderIndex& index, const ImageSpec& spec, int threads,
+                           const std::function<void(int64_t, int64_t)>& progress) {
+    const std::string& dir = index.root;
     const int64_t total = int64_t(index.entries.size());
     const size_t per = size_t(spec.pixelsPerImage());
 
@@ -353,6 +357,38 @@ DecodedImages loadImageFolder(const std::string& dir, const ImageSpec& spec, int
         ++kept;
     }
     result.pixels.resize(size_t(kept) * per);
+    return result;
+}
+
+}  // namespace
+
+DecodedImages loadImageFolder(const std::string& dir, const ImageSpec& spec, int threads,
+                              const std::function<void(int64_t, int64_t)>& progress, FolderLoadInfo* info,
+                              bool useCache) {
+    const auto start = std::chrono::steady_clock::now();
+    FolderLoadInfo local;
+    FolderLoadInfo& li = info ? *info : local;
+    li = FolderLoadInfo();
+    const FolderIndex index = scanImageFolder(dir);
+    const std::string cacheDir = useCache ? decode_cache::directory() : std::string();
+    std::string key;
+    if (!cacheDir.empty()) {
+        li.cacheFile = decode_cache::fileFor(cacheDir, index, spec);
+        key = decode_cache::contentKey(index, spec, threads);
+        DecodedImages cached;
+        if (decode_cache::read(li.cacheFile, key, index, spec, cached, &li.cacheNote)) {
+            li.fromCache = true;
+            li.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (progress) progress(int64_t(index.entries.size()), int64_t(index.entries.size()));  // all there
+            return cached;
+        }
+    }
+    DecodedImages result = decodeFolder(index, spec, threads, progress);
+    li.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!cacheDir.empty()) {
+        std::string why;
+        if (!decode_cache::write(li.cacheFile, key, index, result, &why)) li.cacheNote = "not written: " + why;
+    }
     return result;
 }
 

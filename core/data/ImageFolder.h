@@ -56,11 +56,23 @@ struct DecodedImages {
     int64_t count() const { return int64_t(labels.size()); }
 };
 
+// Where loadImageFolder() got the images from, and how long that took.
+struct FolderLoadInfo {
+    bool fromCache = false;  // read from the decoded-data cache instead of decoding
+    double seconds = 0;      // scanning and decoding, or scanning and reading the cache
+    std::string cacheFile;   // "" when the cache is off (STRATA_NO_CACHE, no HOME)
+    std::string cacheNote;   // why it was not read or written ("stale", "corrupt: ...", ...)
+};
+
 // Scans and decodes a folder with `threads` decode threads. `progress(done, total)` is called
 // from the calling thread now and then. Unreadable files are skipped and listed. Throws
 // DataError for the cases of scanImageFolder, and when every file of a class is unreadable.
+// With `useCache` (and unless STRATA_NO_CACHE=1), a folder decoded before at this size and
+// unchanged since is read from the decoded-data cache (data/DecodeCache.h), else decoded and
+// stored there; the result is the same either way, byte for byte.
 DecodedImages loadImageFolder(const std::string& dir, const ImageSpec& spec, int threads = 1,
-                              const std::function<void(int64_t, int64_t)>& progress = {});
+                              const std::function<void(int64_t, int64_t)>& progress = {},
+                              FolderLoadInfo* info = nullptr, bool useCache = true);
 
 // Mean and standard deviation per channel of the images scaled to [0, 1].
 void channelMeanStd(const DecodedImages& images, std::vector<double>& mean, std::vector<double>& std);

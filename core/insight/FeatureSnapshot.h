@@ -33,6 +33,8 @@ struct LayerActivations {
     std::vector<int> channels;        // channel indices
     std::vector<float> meanActivation;
     std::vector<Picture> maps;        // one per channel, min-max scaled to 0..255, gray
+    // (A feature-vector layer has no maps: each of its "maps" is 1x1, its gray level the
+    // unit's activation relative to the layer's strongest unit.)
 };
 
 // For each shown channel of a layer: the dataset crops (receptive fields) that excite it most.
@@ -59,6 +61,13 @@ struct FeatureProjection {
     std::vector<float> x, y;
     std::vector<int> labels;
     double silhouette = 0;  // in [-1, 1]; higher = classes better separated
+    // Added: the silhouette above is computed on the 2-D coordinates shown (x, y);
+    // silhouetteFull on the features before projection (all dimensions).
+    double silhouetteFull = 0;
+    // Added: the same layer's 2-D silhouette before training (the epoch-0 snapshot of a
+    // run trained with features), so a panel can print "silhouette 0.05 -> 0.31".
+    bool hasInitialSilhouette = false;
+    double initialSilhouette = 0;
 };
 
 // Per-layer gradient norm over training steps (rows: layers, columns: sampled steps).
@@ -94,6 +103,8 @@ struct FeatureSnapshot {
     Picture filters;                 // its kernels as a grid (RGB for 3-channel input, else gray)
     Picture probeImage;              // the image the activations and saliency are about
     std::vector<LayerActivations> activations;  // early, middle, deep (+ a pinned layer)
+    std::string pinnedLayer;                    // added: the pinned layer's id ("" when none)
+    int sampleImages = 0;                       // added: dataset images behind patches/probe/projection/confusion
     std::vector<LayerPatches> patches;
     std::vector<ProbePoint> probe;
     FeatureProjection projection;

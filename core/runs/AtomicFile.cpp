@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <stdexcept>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -37,6 +39,26 @@ std::string commitAtomic(const std::string& tmp, const std::string& path) {
     // Persist the rename itself; failure here loses nothing already visible, so ignore it.
     syncFile(parentDir(path), O_RDONLY | O_DIRECTORY);
     return {};
+}
+
+void writeFileAtomic(const std::string& path, const void* data, size_t size) {
+    const std::string tmp = atomicTempPath(path);
+    std::string reason;
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            reason = std::string("cannot create ") + tmp + ": " + std::strerror(errno);
+        } else {
+            out.write(static_cast<const char*>(data), std::streamsize(size));
+            out.close();
+            if (!out) reason = std::string("cannot write ") + tmp + ": " + std::strerror(errno);
+        }
+    }
+    if (reason.empty()) reason = commitAtomic(tmp, path);
+    if (!reason.empty()) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error(path + ": " + reason);
+    }
 }
 
 }  // namespace strata

@@ -2,10 +2,6 @@
 
 #include "runs/AtomicFile.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <stdexcept>
 
 namespace strata {
@@ -49,23 +45,7 @@ nlohmann::json metricsToJson(const MetricsSummary& m) {
 void writeJsonFile(const std::string& path, const nlohmann::json& j) {
     // Replace invalid UTF-8 (class names come from file names) instead of failing the write.
     const std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    const std::string tmp = atomicTempPath(path);
-    std::string reason;
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) {
-            reason = std::string("cannot create ") + tmp + ": " + std::strerror(errno);
-        } else {
-            out.write(text.data(), std::streamsize(text.size()));
-            out.close();
-            if (!out) reason = std::string("cannot write ") + tmp + ": " + std::strerror(errno);
-        }
-    }
-    if (reason.empty()) reason = commitAtomic(tmp, path);
-    if (!reason.empty()) {
-        std::remove(tmp.c_str());
-        throw std::runtime_error(path + ": " + reason);
-    }
+    writeFileAtomic(path, text.data(), text.size());
 }
 
 }  // namespace strata

@@ -22,6 +22,7 @@ public:
 
     int64_t size() const { return labels_.size(0); }
     const torch::Tensor& labels() const { return labels_; }
+    const torch::Tensor& pixels() const { return pixels_; }  // uint8 [N, C, H, W]
 
     // Normalized float batch of the given sample indices; augmentation draws from `rng`
     // so a seeded epoch is reproducible.

@@ -3,18 +3,26 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <numeric>
 #include <thread>
 
 #include "compile/GraphModule.h"
 #include "data/ImageFolder.h"
 #include "data/InputSpec.h"
+#include "insight/FeaturesObserver.h"
+#include "dist/DataParallel.h"
 #include "runs/EpochTable.h"
 #include "runs/RunFile.h"
+#include "train/BatchPrefetcher.h"
 #include "train/Batches.h"
+#include "train/CpuAutocast.h"
 #include "train/Evaluation.h"
 #include "train/Optimizers.h"
+#include "train/Precision.h"
+#include "train/Shard.h"
 #include "train/TorchState.h"
 #include "train/TrainingObserver.h"
 #include "Version.h"
@@ -55,11 +63,18 @@ DecodedImages loadLabeledFolder(const std::string& dir, const char* role, const 
     return images;
 }
 
+std::string fixed2(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
+
 struct TrainingData {
     DecodedImages images;
     std::vector<double> mean, stdev;
     std::unique_ptr<BatchSource> train, val;  // val: only for a separate validation folder
     std::vector<int64_t> trainIdx, valIdx;    // valIdx index `val` when set, else `train`
+    std::vector<std::string> valPaths;        // the validation folder's paths (feature snapshots)
 };
 
 // Decodes the training folder (and validation folder), fixes the normalization statistics
@@ -68,7 +83,12 @@ TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, con
                               const std::function<void(int64_t, int64_t)>& progress,
                               const std::function<void(const std::string&)>& log) {
     TrainingData d;
-    d.images = loadImageFolder(cfg.data, spec, cfg.threads, progress);
+    FolderLoadInfo loaded;
+    d.images = loadImageFolder(cfg.data, spec, cfg.threads, progress, &loaded);
+    log(cfg.data + ": " + std::to_string(d.images.count()) + " images " +
+        (loaded.fromCache ? "read from the decode cache" : "decoded") + " in " + fixed2(loaded.seconds) + " s" +
+        (!loaded.fromCache && !loaded.cacheNote.empty() && loaded.cacheNote != "no cache file"
+             ? " (cache " + loaded.cacheNote + ")" : ""));
     if (std::string report = skipReport(d.images); !report.empty()) log(cfg.data + ": " + report);
     if (resumed) {
         d.mean = resumed->config.at("mean").get<std::vector<double>>();
@@ -97,6 +117,7 @@ TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, con
         DecodedImages val = loadLabeledFolder(cfg.val, "validation", spec, cfg.threads, d.images.classes, cfg.data, log);
         d.val = std::make_unique<BatchSource>(val, d.mean, d.stdev);
         d.valIdx.resize(val.count());
+        d.valPaths = val.paths;
         std::iota(d.valIdx.begin(), d.valIdx.end(), 0);
     }
     return d;
@@ -110,6 +131,9 @@ struct Trainer::Impl {
     TrainEvents events;
     // Built in run() from the config; each watches or adjusts the loop at its hooks.
     std::vector<std::unique_ptr<TrainingObserver>> observers;
+    // The layer the studio pinned for the feature snapshots; set from the UI thread.
+    std::mutex pinnedMutex;
+    std::string pinnedLayer;
 
     void log(const std::string& message) const {
         if (events.log) events.log(message);
@@ -125,6 +149,11 @@ Trainer::~Trainer() = default;
 
 void Trainer::setEvents(TrainEvents events) { impl_->events = std::move(events); }
 
+void Trainer::setPinnedLayer(const std::string& layer) {
+    std::lock_guard<std::mutex> lock(impl_->pinnedMutex);
+    impl_->pinnedLayer = layer;
+}
+
 TrainResult Trainer::run() {
     const Design& design = impl_->design;
     TrainConfig cfg = impl_->config;
@@ -133,6 +162,8 @@ TrainResult Trainer::run() {
     if (cfg.threads == 0) cfg.threads = int(std::max(1u, std::thread::hardware_concurrency()));
     // OpenMP state is per thread: set it on the thread that trains.
     at::set_num_threads(cfg.threads);
+    const std::string precisionUsed = resolvePrecision(cfg.precision);
+    const bool bf16 = precisionUsed == "bf16";
 
     // Design errors first: they are cheaper to find than a decoded dataset.
     {
@@ -140,6 +171,9 @@ TrainResult Trainer::run() {
         if (!a.valid()) throw DesignError(a.issues.front().text());
     }
     const ImageSpec spec = inputImageSpec(design);
+    // Data-parallel (worldSize > 1): join the other ranks before decoding, so a wrong
+    // MASTER_ADDR or a missing rank fails fast.
+    const std::unique_ptr<DataParallel> dist = DataParallel::join(cfg);
 
     // Resume: the recorded run dictates the data statistics and must agree on the settings.
     RunData run;
@@ -150,6 +184,9 @@ TrainResult Trainer::run() {
         checkResumable(cfg, design, run);
     }
     auto log = [&](const std::string& m) { impl_->log(m); };
+    // Before the data, so that notices about the data (skipped files) are the last said.
+    log("precision " + precisionUsed + (cfg.precision == "auto" ? " (auto; CPU: " : " (CPU: ") +
+        cpuPrecisionSupport().describe() + "), " + std::to_string(cfg.threads) + " threads");
     TrainingData data = loadTrainingData(cfg, spec, resuming ? &run : nullptr, events.loading, log);
     const DecodedImages& images = data.images;
     const std::vector<double>& mean = data.mean;
@@ -192,9 +229,37 @@ TrainResult Trainer::run() {
     run.config["mean"] = mean;
     run.config["std"] = stdev;
     run.config["parameters"] = metrics.parameters;
+    run.config["precision_used"] = precisionUsed;  // "precision" keeps what was asked (auto)
 
     impl_->observers.clear();
     // (Observers are added here from the config: gradient statistics, features, all-reduce.)
+    if (dist) {
+        dist->broadcastState(*model);  // every rank starts from rank 0's weights
+        impl_->observers.push_back(dist->gradientObserver());  // first: later observers see averaged gradients
+    }
+    // Feature snapshots (rank 0 only): gradient norms every step, a snapshot at each epoch end
+    // on a fixed sample of held-out data when there is some, else of the training data.
+    FeaturesObserver* featureWatch = nullptr;
+    if (cfg.features && cfg.rank == 0) {
+        FeatureWatchSetup w;
+        w.source = hasVal ? &valFrom : &source;
+        w.pool = hasVal ? valIdx : trainIdx;
+        w.paths = data.val ? data.valPaths : images.paths;
+        w.mean = mean;
+        w.stdev = stdev;
+        w.classes = images.classes;
+        w.spec = spec;
+        w.probeImage = cfg.probeImage;
+        w.seed = uint64_t(cfg.seed);
+        w.pinnedLayer = [impl = impl_.get()] {
+            std::lock_guard<std::mutex> lock(impl->pinnedMutex);
+            return impl->pinnedLayer;
+        };
+        w.emit = events.features;
+        w.log = log;
+        w.resumed = resuming ? &run : nullptr;
+        featureWatch = addFeatureObservers(impl_->observers, std::move(w));
+    }
 
     auto saveRun = [&](int epoch, int64_t step) {
         run.epoch = epoch;
@@ -202,7 +267,7 @@ TrainResult Trainer::run() {
         run.checkpoint = moduleState(*model);
         run.optimizer = {optimizerToArray(*optimizer), rngStateToArray()};
         storeEpochs(metrics.epochs, run);
-        if (!cfg.run.empty()) {
+        if (!cfg.run.empty() && cfg.rank == 0) {  // data-parallel: rank 0 alone writes the run file
             std::filesystem::path parent = std::filesystem::path(cfg.run).parent_path();
             if (!parent.empty()) std::filesystem::create_directories(parent);
             writeRunFile(cfg.run, run);
@@ -211,46 +276,65 @@ TrainResult Trainer::run() {
 
     int64_t step = resuming ? run.step : 0;
     const int firstEpoch = resuming ? int(run.epoch) + 1 : 1;
+    if (!resuming && featureWatch) featureWatch->epochEnd(*model, 0, run);  // "before training"
     if (!resuming) saveRun(0, 0);  // epoch 0: even a run killed in its first epoch can resume
 
     const int64_t batchSize = cfg.batchSize;
-    const int64_t batchesPerEpoch = (int64_t(trainIdx.size()) + batchSize - 1) / batchSize;
+    // Images this rank trains on per epoch (all of them in a single process).
+    const int64_t perRank = shardLength(int64_t(trainIdx.size()), cfg.worldSize);
+    const int64_t batchesPerEpoch = (perRank + batchSize - 1) / batchSize;
     const Augment augment = parseAugment(cfg.augment);
     const auto sessionStart = Clock::now();
     int64_t sessionImages = 0;
     model->train();
+    // One assembler for the run: its lookup table is built once from the normalization.
+    const BatchAssembler assembler(source);
 
     for (int epoch = firstEpoch; epoch <= cfg.epochs; ++epoch) {
         const double lr = scheduledLearningRate(cfg, epoch);
         setLearningRate(*optimizer, lr);
-        const std::vector<int64_t> order = shuffledIndices(int64_t(trainIdx.size()), epochSeed(cfg.seed, epoch));
-        std::mt19937_64 augmentRng(augmentSeed(cfg.seed, epoch));
+        // Every rank draws the same seeded order and takes its own shard of it.
+        const std::vector<int64_t> order =
+            shardOf(shuffledIndices(int64_t(trainIdx.size()), epochSeed(cfg.seed, epoch)), cfg.rank, cfg.worldSize);
+        std::mt19937_64 augmentRng(augmentSeed(cfg.seed, epoch) + uint64_t(cfg.rank));
         const auto epochStart = Clock::now();
         double lossSum = 0;
         int64_t seen = 0, correct = 0;
+        // The next batches are gathered, normalized and augmented on a helper thread while
+        // the current step runs; in order, so augmentRng is drawn exactly as before.
+        BatchPrefetcher prefetch(batchesPerEpoch, [&](int64_t b) {
+            const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, int64_t(order.size()));
+            std::vector<int64_t> batch;
+            batch.reserve(end - begin);
+            for (int64_t i = begin; i < end; ++i) batch.push_back(trainIdx[order[i]]);
+            return assembler.make(batch, augment, &augmentRng);
+        });
 
         for (int64_t b = 0; b < batchesPerEpoch; ++b) {
             while (paused_ && !stopped_) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            if (stopped_) {
+            if (dist ? dist->stopAgreed() : stopped_.load()) {  // ranks stop at the same batch
                 result.status = TrainResult::Status::Stopped;
                 return result;
             }
             const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, int64_t(order.size()));
             // A final batch of one would break BatchNorm's batch statistics: skip it.
             if (end - begin < 2 && b > 0) break;
-            std::vector<int64_t> batch;
-            batch.reserve(end - begin);
-            for (int64_t i = begin; i < end; ++i) batch.push_back(trainIdx[order[i]]);
-
-            torch::Tensor x = source.images(batch, augment, &augmentRng);
-            torch::Tensor y = source.labelsOf(batch);
+            const Batch next = prefetch.next();
+            const torch::Tensor& x = next.images;
+            const torch::Tensor& y = next.labels;
+            const int64_t batchImages = y.size(0);
             torch::Tensor logits, loss;
             double lossValue = 0;
             try {
                 optimizer->zero_grad();
-                logits = model->forward(x);
+                {
+                    CpuAutocast autocast(bf16);  // bf16: the forward pass only
+                    logits = model->forward(x);
+                }
+                logits = logits.to(torch::kFloat32);  // the loss in fp32 (a no-op for fp32)
                 loss = torch::nn::functional::cross_entropy(logits, y);
                 lossValue = loss.item<double>();
+                if (dist) lossValue = dist->agreeOnStep(lossValue, stopped_);  // non-finite anywhere: everywhere
                 if (std::isfinite(lossValue)) {  // a non-finite loss must not reach the weights
                     loss.backward();
                     for (auto& o : impl_->observers) o->afterBackward(*model, step + 1);
@@ -279,10 +363,10 @@ TrainResult Trainer::run() {
             }
             ++step;
 
-            lossSum += lossValue * double(batch.size());
-            seen += int64_t(batch.size());
+            lossSum += lossValue * double(batchImages);
+            seen += batchImages;
             correct += logits.argmax(1).eq(y).sum().item<int64_t>();
-            sessionImages += int64_t(batch.size());
+            sessionImages += batchImages;
             run.steps.push_back(step);
             run.stepLoss.push_back(lossValue);
 
@@ -295,15 +379,19 @@ TrainResult Trainer::run() {
                 ev.step = step;
                 ev.loss = lossValue;
                 ev.learningRate = lr;
-                ev.imagesPerSecond = double(seen) / std::max(1e-9, secondsSince(epochStart));
+                ev.imagesPerSecond = double(seen) * cfg.worldSize / std::max(1e-9, secondsSince(epochStart));
                 const double perImage = secondsSince(sessionStart) / double(sessionImages);
                 const int64_t remaining = (batchesPerEpoch - b - 1) * batchSize +
-                                          int64_t(cfg.epochs - epoch) * int64_t(trainIdx.size());
+                                          int64_t(cfg.epochs - epoch) * perRank;
                 ev.etaSeconds = perImage * double(remaining);
                 events.batch(ev);
             }
         }
         const double trainSeconds = secondsSince(epochStart);
+        if (dist) {  // identical BatchNorm statistics on every rank; train metrics of all ranks
+            dist->averageBuffers(*model);
+            dist->sumEpoch(lossSum, seen, correct);
+        }
 
         EpochRecord record;
         record.epoch = epoch;
@@ -312,7 +400,8 @@ TrainResult Trainer::run() {
         record.learningRate = lr;
         record.imagesPerSecond = double(seen) / std::max(1e-9, trainSeconds);
         if (hasVal) {
-            EvalRecord v = evaluateModel(model, valFrom, valIdx, classes);
+            EvalRecord v = dist ? dist->evaluate(model, valFrom, valIdx, classes)
+                                : evaluateModel(model, valFrom, valIdx, classes);
             record.hasVal = true;
             record.valLoss = v.loss;
             record.valAccuracy = v.accuracy;
@@ -324,7 +413,7 @@ TrainResult Trainer::run() {
         if (events.epoch) events.epoch(record);
     }
 
-    if (!cfg.test.empty()) {
+    if (!cfg.test.empty() && cfg.rank == 0) {  // data-parallel: rank 0 reports the test
         DecodedImages test = loadLabeledFolder(cfg.test, "test", spec, cfg.threads, images.classes, cfg.data, log);
         BatchSource testSource(test, mean, stdev);
         std::vector<int64_t> all(test.count());

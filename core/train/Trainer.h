@@ -53,6 +53,9 @@ public:
     void pause() { paused_ = true; }
     void resume() { paused_ = false; }
     void stop() { stopped_ = true; }
+    // Thread-safe: the layer the next feature snapshots show besides early/middle/deep ("" for
+    // none); read at each epoch end. An id that names no layer is ignored (and logged).
+    void setPinnedLayer(const std::string& layer);
 
 private:
     struct Impl;

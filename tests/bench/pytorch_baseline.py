@@ -7,6 +7,12 @@ trains it the usual way: torchvision.datasets.ImageFolder + transforms + DataLoa
 
     pytorch_baseline.py DESIGN --data DIR [--test DIR] --epochs N --batch-size B --threads T
                         [--limit-per-class K] [--norm dataset|fixed] [--json FILE]
+                        [--compute-only] [--precision fp32|bf16]
+
+--compute-only decodes the training set once into one normalized float tensor (not timed) and
+then times epochs that only gather shuffled batches from it and train: the compute alone, to
+compare with Strata's epochs on its decoded-data cache. --precision bf16 runs the forward pass
+under torch.autocast("cpu", dtype=torch.bfloat16), loss and weights fp32, as Strata does.
 
 Normalization: by default (--norm dataset) the per-channel mean and std of the training set
 are computed the way Strata does (one pass over the training images after grayscale/RGB
@@ -201,6 +207,23 @@ def dataset_mean_std(ds, channels, batch_size, workers):
     return mean.tolist(), std.tolist()
 
 
+def predecode(ds, workers):
+    """The whole dataset as one tensor (the transform's output) and its labels."""
+    loader = torch.utils.data.DataLoader(ds, batch_size=256, shuffle=False, num_workers=workers)
+    xs, ys = [], []
+    for x, y in loader:
+        xs.append(x)
+        ys.append(y)
+    return torch.cat(xs), torch.cat(ys)
+
+
+def tensor_batches(x_all, y_all, batch_size, generator):
+    order = torch.randperm(x_all.shape[0], generator=generator)
+    for i in range(0, len(order), batch_size):
+        idx = order[i:i + batch_size]
+        yield x_all.index_select(0, idx), y_all.index_select(0, idx)
+
+
 def evaluate(model, loader):
     model.eval()
     correct = total = 0
@@ -227,6 +250,9 @@ def main():
     ap.add_argument("--norm", choices=["dataset", "fixed"], default="dataset")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--compute-only", action="store_true",
+                    help="train on the training set decoded once into memory (times the compute alone)")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     a = ap.parse_args()
 
     t_start = time.perf_counter()
@@ -254,6 +280,16 @@ def main():
     train_ds = limit_per_class(torchvision.datasets.ImageFolder(a.data, transform=tf), a.limit_per_class)
     loader = torch.utils.data.DataLoader(train_ds, batch_size=a.batch_size, shuffle=True,
                                          num_workers=a.threads)
+    if a.compute_only:
+        t0 = time.perf_counter()
+        x_all, y_all = predecode(train_ds, a.threads)
+        print("decoded %d images into memory in %.1f s (not timed)" % (x_all.shape[0], time.perf_counter() - t0),
+              flush=True)
+        generator = torch.Generator().manual_seed(a.seed)
+        batches = lambda: tensor_batches(x_all, y_all, a.batch_size, generator)
+    else:
+        batches = lambda: loader
+    bf16 = a.precision == "bf16"
     print("torch %s, torchvision %s, %d threads, %d workers; design %s: %d parameters; %d images, %d classes; "
           "mean %s std %s (%s, %.1f s)" % (torch.__version__, torchvision.__version__, torch.get_num_threads(),
                                            a.threads, design.get("name", "?"), nparams, len(train_ds), classes,
@@ -267,9 +303,11 @@ def main():
         t0 = time.perf_counter()
         seen = correct = 0
         loss_sum = 0.0
-        for x, y in loader:
+        for x, y in batches():
             opt.zero_grad()
-            out = model(x)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                out = model(x)
+            out = out.float()
             loss = F.cross_entropy(out, y)
             loss.backward()
             opt.step()
@@ -285,6 +323,7 @@ def main():
               % (epoch, seen, secs, e["images_per_second"], e["train_loss"], e["train_accuracy"]), flush=True)
 
     result = {"design": design.get("name"), "parameters": nparams, "threads": a.threads,
+              "compute_only": a.compute_only, "precision": a.precision,
               "batch_size": a.batch_size, "norm": a.norm, "mean": mean, "std": std, "stats_seconds": stats_s,
               "epochs": epochs,
               "images_per_second": sum(e["images"] for e in epochs) / sum(e["seconds"] for e in epochs),

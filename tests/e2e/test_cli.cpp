@@ -9,28 +9,14 @@
 #include <csignal>
 
 #include "runs/RunFile.h"
+#include "support/StrataProcess.h"
 #include "support/TestData.h"
 
 using namespace strata::test;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result runStrata(const QStringList& args, int timeoutMs = 120000) {
-    QProcess p;
-    p.start(STRATA_BIN, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-2, "", "timeout"};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using Result = StrataRun;
 
 
 QJsonObject readJson(const QString& path) {

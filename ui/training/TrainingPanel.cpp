@@ -14,6 +14,7 @@
 #include "training/EpochPlot.h"
 #include "training/LossPlot.h"
 #include "training/RatePlot.h"
+#include "train/Precision.h"
 
 namespace strata {
 
@@ -126,6 +127,7 @@ bool TrainingPanel::start(const Design& design, const TrainConfig& config) {
         return false;
     }
     lastError_.clear();
+    precision_ = QString::fromStdString(resolvePrecision(config.precision));
     showMessage(QString(), false);
     lossPlot_->clear();
     if (!config.resume) epochPlot_->clear();  // a resumed run continues the curves shown
@@ -197,7 +199,7 @@ void TrainingPanel::refreshText() {
     status_->setText(tr("batch %1/%2").arg(e.batch).arg(e.batches) + kSep +
                      tr("loss %1 (smoothed %2)").arg(formatNumber(e.loss), formatNumber(lossPlot_->smoothedLoss())) +
                      kSep + tr("%1 img/s").arg(formatCount(qint64(std::llround(e.imagesPerSecond)))) + kSep +
-                     tr("lr %1").arg(formatNumber(e.learningRate)));
+                     tr("lr %1").arg(formatNumber(e.learningRate)) + kSep + precision_);
 }
 
 void TrainingPanel::onEnded(bool ok, bool stopped, const QString& error, const QString& runPath,

@@ -87,6 +87,7 @@ private:
     bool haveBatch_ = false;
     bool textDirty_ = false;
     QString lastError_, lastRunPath_;
+    QString precision_;  // what the running training computes in: fp32 or bf16
 };
 
 }  // namespace strata

@@ -19,6 +19,7 @@ public slots:
         ev.loading = [this](int64_t done, int64_t total) { emit loading(done, total); };
         ev.batch = [this](const BatchEvent& e) { emit batchDone(e); };
         ev.epoch = [this](const EpochRecord& r) { emit epochDone(r); };
+        ev.features = [this](const FeatureSnapshot& f) { emit featuresReady(f); };
         trainer_->setEvents(ev);
         try {
             const TrainResult r = trainer_->run();
@@ -35,6 +36,7 @@ signals:
     void loading(qint64 done, qint64 total);
     void batchDone(const strata::BatchEvent& event);
     void epochDone(const strata::EpochRecord& record);
+    void featuresReady(const strata::FeatureSnapshot& snapshot);
     void ended(bool ok, bool stopped, const QString& error, const QString& runPath, const strata::MetricsSummary& metrics);
 
 private:
@@ -47,6 +49,7 @@ TrainingSession::TrainingSession(QObject* parent) : QObject(parent) {
     qRegisterMetaType<strata::BatchEvent>();
     qRegisterMetaType<strata::EpochRecord>();
     qRegisterMetaType<strata::MetricsSummary>();
+    qRegisterMetaType<strata::FeatureSnapshot>();
 }
 
 TrainingSession::~TrainingSession() {
@@ -65,6 +68,7 @@ bool TrainingSession::start(const Design& design, const TrainConfig& config) {
         thread_ = nullptr;
     }
     trainer_ = std::make_shared<Trainer>(design, config);
+    trainer_->setPinnedLayer(pinnedLayer_);
     thread_ = new QThread(this);
     auto* worker = new TrainingWorker(trainer_);
     worker->moveToThread(thread_);
@@ -74,6 +78,7 @@ bool TrainingSession::start(const Design& design, const TrainConfig& config) {
     connect(worker, &TrainingWorker::loading, this, &TrainingSession::loading);
     connect(worker, &TrainingWorker::batchDone, this, &TrainingSession::batchDone);
     connect(worker, &TrainingWorker::epochDone, this, &TrainingSession::epochDone);
+    connect(worker, &TrainingWorker::featuresReady, this, &TrainingSession::featuresReady);
     connect(worker, &TrainingWorker::ended, this,
             [this](bool ok, bool stopped, const QString& error, const QString& runPath, const MetricsSummary& m) {
                 thread_->quit();
@@ -103,6 +108,11 @@ void TrainingSession::stop() {
     trainer_->stop();
     trainer_->resume();  // a paused trainer must wake up to see the stop
     setState(State::Stopping);
+}
+
+void TrainingSession::setPinnedLayer(const std::string& layer) {
+    pinnedLayer_ = layer;
+    if (trainer_ && isActive()) trainer_->setPinnedLayer(layer);
 }
 
 bool TrainingSession::wait(unsigned long ms) { return !thread_ || thread_->wait(ms); }

@@ -14,6 +14,7 @@
 #include "runs/MetricsJson.h"
 #include "train/TrainConfig.h"
 #include "train/Trainer.h"
+#include "insight/SnapshotMetaType.h"
 
 Q_DECLARE_METATYPE(strata::BatchEvent)
 Q_DECLARE_METATYPE(strata::EpochRecord)
@@ -40,6 +41,9 @@ public:
     void stop();
     // Blocks until the worker thread has ended (after stop()); for closing the window.
     bool wait(unsigned long ms = ULONG_MAX);
+    // The layer the feature snapshots show besides early/middle/deep ("" for none): applied
+    // to the running trainer at once (from its next epoch end) and to every later start.
+    void setPinnedLayer(const std::string& layer);
 
 signals:
     void stateChanged(strata::TrainingSession::State state);
@@ -47,6 +51,8 @@ signals:
     void loading(qint64 done, qint64 total);              // decoding images
     void batchDone(const strata::BatchEvent& event);
     void epochDone(const strata::EpochRecord& record);
+    // A feature snapshot (epoch 0, then each epoch end) when the config asked for features.
+    void featuresReady(const strata::FeatureSnapshot& snapshot);
     // The training ended: finished, stopped or failed (error says why, for people).
     void ended(bool ok, bool stopped, const QString& error, const QString& runPath, const strata::MetricsSummary& metrics);
 
@@ -56,6 +62,7 @@ private:
     State state_ = State::Idle;
     QThread* thread_ = nullptr;
     std::shared_ptr<Trainer> trainer_;
+    std::string pinnedLayer_;
 };
 
 }  // namespace strata

@@ -10,6 +10,7 @@
 #include <climits>
 
 #include "panels/FloatSpinBox.h"
+#include "train/Precision.h"
 
 namespace strata {
 
@@ -34,6 +35,7 @@ const char* const kSchedule = "schedule";
 const char* const kAugment = "augment";
 const char* const kSeed = "seed";
 const char* const kThreads = "threads";
+const char* const kPrecision = "precision";
 
 QComboBox* choices(const QStringList& items, QWidget* parent) {
     auto* box = new QComboBox(parent);
@@ -75,6 +77,10 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
     threads_->setRange(0, kMaxThreads);
     threads_->setSpecialValueText(tr("auto"));
     threads_->setToolTip(tr("CPU threads for training; auto uses all %1 cores").arg(QThread::idealThreadCount()));
+    precision_ = choices({"fp32", "bf16", "auto"}, this);
+    precision_->setToolTip(tr("bf16 runs the forward pass in bfloat16 (weights stay fp32); auto picks bf16 only "
+                              "on CPUs with AMX. This CPU: %1")
+                               .arg(QString::fromStdString(cpuPrecisionSupport().describe())));
 
     auto* form = new QFormLayout(this);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -88,6 +94,7 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
     form->addRow(tr("Augmentation"), augment_);
     form->addRow(tr("Seed"), seed_);
     form->addRow(tr("Threads"), threads_);
+    form->addRow(tr("Precision"), precision_);
 
     setConfig(TrainConfig());
 
@@ -99,7 +106,7 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
         connect(box, qOverload<int>(&QSpinBox::valueChanged), this, changed);
     for (QDoubleSpinBox* box : {static_cast<QDoubleSpinBox*>(lr_), momentum_, static_cast<QDoubleSpinBox*>(weightDecay_)})
         connect(box, qOverload<double>(&QDoubleSpinBox::valueChanged), this, changed);
-    for (QComboBox* box : {optimizer_, schedule_, augment_})
+    for (QComboBox* box : {optimizer_, schedule_, augment_, precision_})
         connect(box, qOverload<int>(&QComboBox::currentIndexChanged), this, changed);
 }
 
@@ -115,6 +122,7 @@ TrainConfig TrainingSettingsPanel::config(const TrainConfig& base) const {
     c.augment = augment_->currentText().toStdString();
     c.seed = seed_->value();
     c.threads = threads_->value();
+    c.precision = precision_->currentText().toStdString();
     return c;
 }
 
@@ -130,6 +138,7 @@ void TrainingSettingsPanel::setConfig(const TrainConfig& c) {
     select(augment_, c.augment);
     seed_->setValue(int(std::clamp<int64_t>(c.seed, 0, INT_MAX)));
     threads_->setValue(c.threads);
+    select(precision_, c.precision);
     updating_ = false;
     updateEnabled();
 }
@@ -155,6 +164,7 @@ bool TrainingSettingsPanel::load(const QString& designKey) {
     c.augment = s.value(kAugment, QString::fromStdString(d.augment)).toString().toStdString();
     c.seed = s.value(kSeed, qint64(d.seed)).toLongLong();
     c.threads = s.value(kThreads, d.threads).toInt();
+    c.precision = s.value(kPrecision, QString::fromStdString(d.precision)).toString().toStdString();
     setConfig(c);
     return saved;
 }
@@ -173,6 +183,7 @@ void TrainingSettingsPanel::save(const QString& designKey) const {
     s.setValue(kAugment, QString::fromStdString(c.augment));
     s.setValue(kSeed, qint64(c.seed));
     s.setValue(kThreads, c.threads);
+    s.setValue(kPrecision, QString::fromStdString(c.precision));
 }
 
 void TrainingSettingsPanel::setReadOnly(bool readOnly) {
@@ -182,7 +193,7 @@ void TrainingSettingsPanel::setReadOnly(bool readOnly) {
 
 void TrainingSettingsPanel::updateEnabled() {
     for (QWidget* w : std::initializer_list<QWidget*>{epochs_, batchSize_, optimizer_, lr_, weightDecay_, schedule_,
-                                                      augment_, seed_, threads_})
+                                                      augment_, seed_, threads_, precision_})
         w->setEnabled(!readOnly_);
     // Only SGD uses momentum (Adam and AdamW keep their own moment estimates).
     const bool sgd = optimizer_->currentText() == QLatin1String("sgd");

@@ -1,6 +1,6 @@
 #pragma once
 // The training settings form: epochs, batch size, optimizer, learning rate, momentum, weight
-// decay, schedule, augmentation, seed and threads. Fills the settings fields of a TrainConfig
+// decay, schedule, augmentation, seed, threads and precision. Fills the settings fields of a TrainConfig
 // (never the data or run paths, which belong to the dataset panel and the main window) and
 // remembers them per design in QSettings.
 #include <QString>
@@ -48,6 +48,7 @@ public:
     QComboBox* optimizerBox() const { return optimizer_; }
     FloatSpinBox* learningRateBox() const { return lr_; }
     QSpinBox* threadsBox() const { return threads_; }
+    QComboBox* precisionBox() const { return precision_; }
 
 signals:
     // The user changed a setting (not emitted by setConfig() or load()).
@@ -66,6 +67,7 @@ private:
     QComboBox* augment_ = nullptr;
     QSpinBox* seed_ = nullptr;
     QSpinBox* threads_ = nullptr;
+    QComboBox* precision_ = nullptr;  // fp32, bf16, auto
     bool readOnly_ = false;
     bool updating_ = false;  // inside setConfig(): no configChanged()
 };

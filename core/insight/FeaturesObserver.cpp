@@ -1,0 +1,96 @@
+#include "insight/FeaturesObserver.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "insight/Insight.h"
+#include "insight/LayerRoles.h"
+#include "insight/SnapshotCompute.h"
+
+namespace strata {
+
+FeaturesObserver::FeaturesObserver(FeatureWatchSetup setup, const GradientNormsObserver* gradients)
+    : setup_(std::move(setup)), gradients_(gradients) {
+    sample_ = sampleBatchSource(*setup_.source, setup_.pool, setup_.paths, setup_.mean, setup_.stdev,
+                                setup_.sampleImages, setup_.seed);
+    bool loaded = false;
+    if (!setup_.probeImage.empty()) {
+        try {
+            loadProbeImage(setup_.probeImage, setup_.spec, setup_.mean, setup_.stdev, probe_, probePixels_);
+            loaded = true;
+        } catch (const DataError& e) {
+            if (setup_.log) setup_.log(std::string("features: ") + e.what() + "; using the first image instead");
+        }
+    }
+    if (!loaded && !setup_.pool.empty()) {
+        probe_ = setup_.source->images({setup_.pool.front()});
+        SampleSet first = sampleBatchSource(*setup_.source, {setup_.pool.front()}, setup_.paths, setup_.mean,
+                                            setup_.stdev, 1, 0);
+        probePixels_ = first.pixels[0];
+    }
+    FeatureSnapshot earlier;
+    if (setup_.resumed && readSnapshot(*setup_.resumed, earlier) && earlier.projection.hasInitialSilhouette) {
+        hasInitial_ = true;
+        initialSilhouette_ = earlier.projection.initialSilhouette;
+        initialLayer_ = earlier.projection.layer;
+    }
+}
+
+void FeaturesObserver::epochEnd(GraphModuleImpl& model, int epoch, RunData& run) {
+    if (!probe_.defined()) return;
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        SnapshotRequest request;
+        request.classes = setup_.classes;
+        request.sample = &sample_;
+        request.probe = probe_;
+        request.probePixels = probePixels_;
+        request.seed = setup_.seed;
+        const std::string pinned = setup_.pinnedLayer ? setup_.pinnedLayer() : std::string();
+        if (!pinned.empty() && isPinnableLayer(model.analysis(), pinned)) request.pinnedLayer = pinned;
+        else if (!pinned.empty() && setup_.log) setup_.log("features: no layer \"" + pinned + "\" to pin");
+        FeatureSnapshot snap = computeSnapshotOn(model, request, epoch);
+        if (gradients_) snap.gradients = gradients_->history();
+        FeatureProjection& proj = snap.projection;
+        if (epoch == 0 && !hasInitial_) {
+            hasInitial_ = true;
+            initialSilhouette_ = proj.silhouette;
+            initialLayer_ = proj.layer;
+        }
+        if (hasInitial_ && initialLayer_ == proj.layer) {
+            proj.hasInitialSilhouette = true;
+            proj.initialSilhouette = initialSilhouette_;
+        }
+        storeSnapshot(snap, run);
+        if (setup_.log) {
+            char line[256];
+            std::snprintf(line, sizeof line, "features: epoch %d snapshot in %.2f s; %s silhouette %.3f (2-D PCA), %.3f (all dimensions)", epoch,
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                          proj.layer.c_str(), proj.silhouette, proj.silhouetteFull);
+            std::string text = line;
+            if (proj.hasInitialSilhouette && epoch > 0) {
+                std::snprintf(line, sizeof line, "; 2-D %.3f before training", proj.initialSilhouette);
+                text += line;
+            }
+            setup_.log(text);
+        }
+        if (setup_.emit) setup_.emit(snap);
+    } catch (const std::exception& e) {
+        if (setup_.log) setup_.log("features: snapshot of epoch " + std::to_string(epoch) + " failed: " + e.what());
+    }
+}
+
+FeaturesObserver* addFeatureObservers(std::vector<std::unique_ptr<TrainingObserver>>& observers,
+                                      FeatureWatchSetup setup) {
+    GradientHistory earlier;
+    FeatureSnapshot recorded;
+    if (setup.resumed && readSnapshot(*setup.resumed, recorded)) earlier = recorded.gradients;
+    auto gradients = std::make_unique<GradientNormsObserver>(earlier);
+    auto features = std::make_unique<FeaturesObserver>(std::move(setup), gradients.get());
+    FeaturesObserver* handle = features.get();
+    observers.push_back(std::move(gradients));
+    observers.push_back(std::move(features));
+    return handle;
+}
+
+}  // namespace strata

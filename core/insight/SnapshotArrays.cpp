@@ -1,0 +1,265 @@
+// storeSnapshot / readSnapshot (Insight.h): a FeatureSnapshot as the run file's /features
+// arrays, readable by h5py without Strata:
+//   meta                      uint8 [bytes]: JSON with every name, number and string
+//   filters, probe_image      uint8 [H, W, C]
+//   activations/<layer>       uint8 [K, H, W]      (the shown channels' maps, best first)
+//   patches/<layer>           uint8 [K, R, h, w, C] (R crops per channel, best first)
+//   projection/x, /y          float32 [N]; projection/labels int64 [N]
+//   gradients/norms           float32 [layers, steps]; gradients/steps int64 [steps]
+//   confusion/counts          int64 [classes, classes]
+//   saliency/heat             uint8 [H, W, 1]; saliency/overlay uint8 [H, W, 3]
+// Torch-free.
+#include "insight/Insight.h"
+
+#include <stdexcept>
+
+namespace strata {
+
+namespace {
+
+constexpr const char* kMetaFormat = "strata.features-snapshot/1";
+
+NamedArray u8Array(const std::string& name, std::vector<int64_t> shape, std::vector<uint8_t> data) {
+    NamedArray a;
+    a.name = name;
+    a.type = NamedArray::Type::UInt8;
+    a.shape = std::move(shape);
+    a.u8 = std::move(data);
+    return a;
+}
+
+NamedArray pictureArray(const std::string& name, const Picture& p) {
+    return u8Array(name, {p.height, p.width, p.channels}, p.pixels);
+}
+
+Picture pictureFrom(const NamedArray* a) {
+    Picture p;
+    if (!a || a->shape.size() != 3) return p;
+    p.height = int(a->shape[0]);
+    p.width = int(a->shape[1]);
+    p.channels = int(a->shape[2]);
+    p.pixels = a->u8;
+    return p;
+}
+
+// Pictures of one size stacked along a new first axis; false when their sizes differ.
+bool stackable(const std::vector<Picture>& pictures) {
+    for (const Picture& p : pictures)
+        if (p.width != pictures.front().width || p.height != pictures.front().height ||
+            p.channels != pictures.front().channels)
+            return false;
+    return true;
+}
+
+// The i-th of `count` equal pictures packed in `a` (shape [..., H, W, C] with the last three given).
+Picture slicePicture(const NamedArray& a, size_t i, int height, int width, int channels) {
+    Picture p;
+    p.height = height;
+    p.width = width;
+    p.channels = channels;
+    const size_t size = size_t(height) * width * channels;
+    if ((i + 1) * size <= a.u8.size()) p.pixels.assign(a.u8.begin() + ptrdiff_t(i * size), a.u8.begin() + ptrdiff_t((i + 1) * size));
+    return p;
+}
+
+nlohmann::json layerMeta(const std::string& layer, int depth, const std::string& role) {
+    return {{"layer", layer}, {"depth", depth}, {"role", role}};
+}
+
+}  // namespace
+
+void storeSnapshot(const FeatureSnapshot& s, RunData& run) {
+    std::vector<NamedArray> arrays;
+    nlohmann::json meta = {{"format", kMetaFormat},
+                           {"epoch", s.epoch},
+                           {"classes", s.classes},
+                           {"filters_layer", s.filtersLayer},
+                           {"pinned_layer", s.pinnedLayer},
+                           {"sample_images", s.sampleImages}};
+    nlohmann::json layers = nlohmann::json::array();
+    for (const LayerDepth& l : s.layers)
+        layers.push_back({{"id", l.id}, {"type", l.type}, {"depth", l.depth}, {"role", l.role}, {"spatial", l.spatial}});
+    meta["layers"] = layers;
+    if (!s.filters.empty()) arrays.push_back(pictureArray("filters", s.filters));
+    if (!s.probeImage.empty()) arrays.push_back(pictureArray("probe_image", s.probeImage));
+
+    nlohmann::json acts = nlohmann::json::array();
+    for (const LayerActivations& a : s.activations) {
+        nlohmann::json j = layerMeta(a.layer, a.depth, a.role);
+        j["channels"] = a.channels;
+        j["mean_activation"] = a.meanActivation;
+        if (!a.maps.empty()) {
+            if (!stackable(a.maps)) throw std::invalid_argument("activation maps of \"" + a.layer + "\" differ in size");
+            std::vector<uint8_t> data;
+            for (const Picture& m : a.maps) data.insert(data.end(), m.pixels.begin(), m.pixels.end());
+            arrays.push_back(u8Array("activations/" + a.layer,
+                                     {int64_t(a.maps.size()), a.maps[0].height, a.maps[0].width}, std::move(data)));
+        }
+        acts.push_back(std::move(j));
+    }
+    meta["activations"] = acts;
+
+    nlohmann::json patches = nlohmann::json::array();
+    for (const LayerPatches& p : s.patches) {
+        nlohmann::json j = layerMeta(p.layer, p.depth, p.role);
+        j["channels"] = p.channels;
+        j["activations"] = p.activations;
+        std::vector<Picture> all;
+        size_t ranks = p.crops.empty() ? 0 : p.crops[0].size();
+        for (const auto& list : p.crops) {
+            if (list.size() != ranks) throw std::invalid_argument("patches of \"" + p.layer + "\" differ in count");
+            all.insert(all.end(), list.begin(), list.end());
+        }
+        if (!all.empty()) {
+            if (!stackable(all)) throw std::invalid_argument("patches of \"" + p.layer + "\" differ in size");
+            std::vector<uint8_t> data;
+            for (const Picture& c : all) data.insert(data.end(), c.pixels.begin(), c.pixels.end());
+            arrays.push_back(u8Array("patches/" + p.layer,
+                                     {int64_t(p.crops.size()), int64_t(ranks), all[0].height, all[0].width, all[0].channels},
+                                     std::move(data)));
+        }
+        patches.push_back(std::move(j));
+    }
+    meta["patches"] = patches;
+
+    nlohmann::json probe = nlohmann::json::array();
+    for (const ProbePoint& p : s.probe) {
+        nlohmann::json j = layerMeta(p.layer, p.depth, p.role);
+        j["accuracy"] = p.accuracy;
+        probe.push_back(std::move(j));
+    }
+    meta["probe"] = probe;
+
+    const FeatureProjection& pr = s.projection;
+    meta["projection"] = {{"layer", pr.layer}, {"silhouette", pr.silhouette}, {"silhouette_full", pr.silhouetteFull}};
+    if (pr.hasInitialSilhouette) meta["projection"]["initial_silhouette"] = pr.initialSilhouette;
+    if (!pr.x.empty()) {
+        NamedArray x{"projection/x", NamedArray::Type::Float32, {int64_t(pr.x.size())}, pr.x, {}, {}};
+        NamedArray y{"projection/y", NamedArray::Type::Float32, {int64_t(pr.y.size())}, pr.y, {}, {}};
+        NamedArray labels{"projection/labels", NamedArray::Type::Int64, {int64_t(pr.labels.size())}, {}, {}, {}};
+        labels.i64.assign(pr.labels.begin(), pr.labels.end());
+        arrays.push_back(std::move(x));
+        arrays.push_back(std::move(y));
+        arrays.push_back(std::move(labels));
+    }
+
+    const GradientHistory& g = s.gradients;
+    meta["gradients"] = {{"layers", g.layers}};
+    if (!g.steps.empty()) {
+        arrays.push_back({"gradients/norms", NamedArray::Type::Float32,
+                          {int64_t(g.layers.size()), int64_t(g.steps.size())}, g.norms, {}, {}});
+        arrays.push_back({"gradients/steps", NamedArray::Type::Int64, {int64_t(g.steps.size())}, {}, g.steps, {}});
+    }
+
+    const ConfusionView& c = s.confusion;
+    meta["confusion"] = {{"per_class_accuracy", c.perClassAccuracy}, {"example_paths", c.examplePaths}};
+    if (!c.counts.empty()) {
+        NamedArray counts{"confusion/counts", NamedArray::Type::Int64,
+                          {int64_t(c.counts.size()), int64_t(c.counts.size())}, {}, {}, {}};
+        for (const auto& row : c.counts) counts.i64.insert(counts.i64.end(), row.begin(), row.end());
+        arrays.push_back(std::move(counts));
+    }
+
+    const SaliencyView& sv = s.saliency;
+    meta["saliency"] = {{"method", sv.method}, {"layer", sv.layer}, {"predicted", sv.predicted}, {"probability", sv.probability}};
+    if (!sv.heat.empty()) arrays.push_back(pictureArray("saliency/heat", sv.heat));
+    if (!sv.overlay.empty()) arrays.push_back(pictureArray("saliency/overlay", sv.overlay));
+
+    // Class names and paths come from file names: replace invalid UTF-8 instead of failing.
+    const std::string text = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    arrays.insert(arrays.begin(), u8Array("meta", {int64_t(text.size())}, std::vector<uint8_t>(text.begin(), text.end())));
+    run.features = std::move(arrays);
+}
+
+bool readSnapshot(const RunData& run, FeatureSnapshot& out) {
+    const NamedArray* metaArray = findArray(run.features, "meta");
+    if (!metaArray || metaArray->type != NamedArray::Type::UInt8) return false;
+    nlohmann::json meta = nlohmann::json::parse(metaArray->u8.begin(), metaArray->u8.end(), nullptr, false);
+    if (meta.is_discarded() || meta.value("format", "") != kMetaFormat) return false;
+    const std::vector<NamedArray>& a = run.features;
+    try {
+        FeatureSnapshot s;
+        s.epoch = meta.at("epoch").get<int>();
+        s.classes = meta.at("classes").get<std::vector<std::string>>();
+        s.filtersLayer = meta.value("filters_layer", "");
+        s.pinnedLayer = meta.value("pinned_layer", "");
+        s.sampleImages = meta.value("sample_images", 0);
+        for (const auto& j : meta.at("layers"))
+            s.layers.push_back({j.at("id"), j.at("type"), j.at("depth"), j.at("role"), j.at("spatial")});
+        s.filters = pictureFrom(findArray(a, "filters"));
+        s.probeImage = pictureFrom(findArray(a, "probe_image"));
+
+        for (const auto& j : meta.at("activations")) {
+            LayerActivations l;
+            l.layer = j.at("layer");
+            l.depth = j.at("depth");
+            l.role = j.at("role");
+            l.channels = j.at("channels").get<std::vector<int>>();
+            l.meanActivation = j.at("mean_activation").get<std::vector<float>>();
+            if (const NamedArray* maps = findArray(a, "activations/" + l.layer); maps && maps->shape.size() == 3)
+                for (int64_t k = 0; k < maps->shape[0]; ++k)
+                    l.maps.push_back(slicePicture(*maps, size_t(k), int(maps->shape[1]), int(maps->shape[2]), 1));
+            s.activations.push_back(std::move(l));
+        }
+        for (const auto& j : meta.at("patches")) {
+            LayerPatches p;
+            p.layer = j.at("layer");
+            p.depth = j.at("depth");
+            p.role = j.at("role");
+            p.channels = j.at("channels").get<std::vector<int>>();
+            p.activations = j.at("activations").get<std::vector<std::vector<float>>>();
+            const NamedArray* crops = findArray(a, "patches/" + p.layer);
+            if (crops && crops->shape.size() == 5) {
+                const auto& sh = crops->shape;
+                for (int64_t k = 0; k < sh[0]; ++k) {
+                    std::vector<Picture> list;
+                    for (int64_t r = 0; r < sh[1]; ++r)
+                        list.push_back(slicePicture(*crops, size_t(k * sh[1] + r), int(sh[2]), int(sh[3]), int(sh[4])));
+                    p.crops.push_back(std::move(list));
+                }
+            }
+            s.patches.push_back(std::move(p));
+        }
+        for (const auto& j : meta.at("probe")) s.probe.push_back({j.at("layer"), j.at("depth"), j.at("role"), j.at("accuracy")});
+
+        const auto& pj = meta.at("projection");
+        s.projection.layer = pj.at("layer");
+        s.projection.silhouette = pj.at("silhouette");
+        s.projection.silhouetteFull = pj.value("silhouette_full", 0.0);
+        if (pj.contains("initial_silhouette")) {
+            s.projection.hasInitialSilhouette = true;
+            s.projection.initialSilhouette = pj.at("initial_silhouette");
+        }
+        if (const NamedArray* x = findArray(a, "projection/x")) s.projection.x = x->f32;
+        if (const NamedArray* y = findArray(a, "projection/y")) s.projection.y = y->f32;
+        if (const NamedArray* l = findArray(a, "projection/labels")) s.projection.labels.assign(l->i64.begin(), l->i64.end());
+
+        s.gradients.layers = meta.at("gradients").at("layers").get<std::vector<std::string>>();
+        if (const NamedArray* n = findArray(a, "gradients/norms")) s.gradients.norms = n->f32;
+        if (const NamedArray* st = findArray(a, "gradients/steps")) s.gradients.steps = st->i64;
+        if (s.gradients.norms.size() != s.gradients.layers.size() * s.gradients.steps.size()) s.gradients = {};
+
+        const auto& cj = meta.at("confusion");
+        s.confusion.perClassAccuracy = cj.at("per_class_accuracy").get<std::vector<double>>();
+        s.confusion.examplePaths = cj.at("example_paths").get<std::vector<std::vector<std::vector<std::string>>>>();
+        if (const NamedArray* c = findArray(a, "confusion/counts"); c && c->shape.size() == 2) {
+            const size_t n = size_t(c->shape[0]);
+            for (size_t r = 0; r < n; ++r)
+                s.confusion.counts.emplace_back(c->i64.begin() + ptrdiff_t(r * n), c->i64.begin() + ptrdiff_t((r + 1) * n));
+        }
+
+        const auto& sj = meta.at("saliency");
+        s.saliency.method = sj.at("method");
+        s.saliency.layer = sj.at("layer");
+        s.saliency.predicted = sj.at("predicted");
+        s.saliency.probability = sj.at("probability");
+        s.saliency.heat = pictureFrom(findArray(a, "saliency/heat"));
+        s.saliency.overlay = pictureFrom(findArray(a, "saliency/overlay"));
+        out = std::move(s);
+        return true;
+    } catch (const nlohmann::json::exception&) {
+        return false;  // written by another version: as if there were no snapshot
+    }
+}
+
+}  // namespace strata

@@ -1,0 +1,53 @@
+// End to end: the starter designs people actually train — the reference CNN and ResNet-mini
+// (BatchNorm, Add, adaptive pooling) — exported after a very short training on generated
+// 28 x 28 gray images, run by OpenCV's dnn module and compared with `strata predict`.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "support/OnnxCheck.h"
+#include "support/TestData.h"
+
+using namespace strata::test;
+
+class OnnxTemplatesTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp_;
+    QStringList exported_;
+
+    QString path(const QString& name) const { return tmp_.filePath(name); }
+
+    void exportTemplate(const QString& name) {
+        const QString run = path(name + ".h5"), onnx = path(name + ".onnx");
+        StrataRun r = runStrataCommand({"train", templateFile(name), "--data", path("data"), "--epochs", "1",
+                                        "--batch-size", "16", "--threads", "2", "--run", run});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = runStrataCommand({"export", run, "--onnx", onnx});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        exported_ << onnx;
+        const OnnxComparison c = compareOnnxWithPredict(onnx, run, someImages(path("data"), 3));
+        qInfo("%s: %d images, mean top-1 probability %.3f, max |p_onnx - p_predict| = %.2g", qPrintable(name),
+              c.images, c.meanTop, c.maxDifference);
+        QVERIFY2(c.failure.isEmpty(), qPrintable(c.failure));
+        QCOMPARE(c.images, 9);
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(tmp_.isValid());
+        makeImageFolder(path("data"), {"a", "b", "c"}, 10, 28, 5);
+    }
+
+    void referenceCnn() { exportTemplate("reference-cnn"); }
+    void resnetMini() { exportTemplate("resnet-mini"); }
+
+    void pythonOnnxCheckerAcceptsTheExports() {
+        QCOMPARE(exported_.size(), 2);
+        if (!pythonHasOnnx()) QSKIP("/usr/bin/python3 cannot import onnx (python3-onnx not installed)");
+        const QString failure = pythonCheckOnnx(exported_);
+        QVERIFY2(failure.isEmpty(), qPrintable(failure));
+    }
+};
+
+QTEST_GUILESS_MAIN(OnnxTemplatesTest)
+#include "test_onnx_templates.moc"
