@@ -172,7 +172,9 @@ std::string directory() {
     return "";
 }
 
-std::string fileFor(const std::string& dir, const FolderIndex& index, const ImageSpec& spec) {
+// What names a cache: the folder, the Input size and the decoder (the file name's digest,
+// and the start of the contents digest).
+Digest folderDigest(const FolderIndex& index, const ImageSpec& spec) {
     Digest d;
     d.add(std::string(kFormat));
     d.add(absoluteFolder(index.root));
@@ -180,6 +182,11 @@ std::string fileFor(const std::string& dir, const FolderIndex& index, const Imag
     d.add(int64_t(spec.height));
     d.add(int64_t(spec.width));
     d.add(int64_t(kDecoderVersion));
+    return d;
+}
+
+std::string fileFor(const std::string& dir, const FolderIndex& index, const ImageSpec& spec) {
+    Digest d = folderDigest(index, spec);
     return (fs::path(dir) / (d.hex() + ".h5")).string();
 }
 
@@ -231,13 +238,7 @@ std::string contentKey(const FolderIndex& index, const ImageSpec& spec, int thre
         if (fd >= 0) ::close(fd);
     if (failed) return "";
 
-    Digest d;
-    d.add(std::string(kFormat));
-    d.add(absoluteFolder(index.root));
-    d.add(int64_t(spec.channels));
-    d.add(int64_t(spec.height));
-    d.add(int64_t(spec.width));
-    d.add(int64_t(kDecoderVersion));
+    Digest d = folderDigest(index, spec);
     d.add(int64_t(total));
     for (size_t i = 0; i < total; ++i) {
         d.add(relativePath(index, index.entries[i]));

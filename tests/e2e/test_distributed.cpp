@@ -17,15 +17,13 @@
 #include <QThread>
 #include <QtTest>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <csignal>
 
 #include "runs/RunFile.h"
+#include "support/FreePort.h"
 #include "support/TestData.h"
 
 using namespace strata::test;
@@ -39,19 +37,6 @@ struct Result {
     QString out, err;
     qint64 ms = 0;
 };
-
-// A loopback port nobody listens on (bound to port 0, read back, released).
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 // The children of `parent` whose environment says RANK=<rank> (the --nproc workers).
 QList<qint64> workersOf(qint64 parent, int rank) {

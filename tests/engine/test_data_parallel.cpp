@@ -4,10 +4,6 @@
 // averaging; and the shard arithmetic.
 #include <QtTest>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <exception>
@@ -20,24 +16,14 @@
 #include "dist/Buckets.h"
 #include "dist/Communicator.h"
 #include "dist/DataParallel.h"
+#include "support/FreePort.h"
 #include "support/TestData.h"
 #include "train/Shard.h"
 
 using namespace strata;
+using strata::test::freePort;
 
 namespace {
-
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 // Runs body(rank, communicator) on two threads that form one group; rethrows the first error.
 void onTwoRanks(const std::function<void(int, std::shared_ptr<Communicator>)>& body) {
