@@ -1,5 +1,7 @@
 #include "compile/LayerFactory.h"
 
+#include "compile/OneDnnLayers.h"
+
 #include <functional>
 #include <map>
 
@@ -21,7 +23,7 @@ const std::map<std::string, Builder>& builders() {
                                                  .bias(p.b("bias"))));
          }},
         {"Linear", [](const NodeAnalysis& n) {
-             return nn::AnyModule(nn::Linear(
+             return nn::AnyModule(OneDnnLinear(
                  nn::LinearOptions(n.inputs.at(0).at(0), n.params.i("out_features")).bias(n.params.b("bias"))));
          }},
         {"ReLU", [](const NodeAnalysis&) { return nn::AnyModule(nn::ReLU()); }},
@@ -51,7 +53,7 @@ const std::map<std::string, Builder>& builders() {
         {"Dropout2d", [](const NodeAnalysis& n) { return nn::AnyModule(nn::Dropout2d(n.params.f("p"))); }},
         {"MaxPool2d", [](const NodeAnalysis& n) {
              const auto& p = n.params;
-             return nn::AnyModule(nn::MaxPool2d(
+             return nn::AnyModule(OneDnnMaxPool2d(
                  nn::MaxPool2dOptions(p.i("kernel_size")).stride(p.i("stride")).padding(p.i("padding"))));
          }},
         {"AvgPool2d", [](const NodeAnalysis& n) {

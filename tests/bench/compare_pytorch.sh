@@ -11,6 +11,8 @@
 #   compute only strata's epochs on its decoded-data cache against pytorch_baseline.py
 #                --compute-only (the set decoded once into memory), in fp32 and in bf16
 #                (autocast on both sides; "not supported" where the CPU has no bf16)
+# and, to separate Strata's kernel choice from the rest, the script again with --kernels onednn
+# (Linear and MaxPool2d on the oneDNN kernels Strata uses; SAME_KERNELS=0 skips it),
 # and prints images/s, the ratios, the ceiling (Python compute-only / Python end to end: what a
 # perfect input pipeline could gain over the script), the data-loading speed-up of the cache
 # (PNG decode time / cache read time), train (and test) accuracies, and the CPU's bf16 flags.
@@ -118,6 +120,12 @@ for r in $(seq 1 "$REPEAT"); do
     python_run "py_e2e.$r"
     echo "--- pytorch_baseline.py --compute-only (fp32)"
     python_run "py_fp32.$r" --compute-only
+    if [ "${SAME_KERNELS:-1}" = 1 ]; then
+        echo "--- pytorch_baseline.py --kernels onednn (end to end, Strata's kernels)"
+        python_run "py_e2e_onednn.$r" --kernels onednn
+        echo "--- pytorch_baseline.py --compute-only --kernels onednn"
+        python_run "py_fp32_onednn.$r" --compute-only --kernels onednn
+    fi
     if [ $BF16 = yes ]; then
         echo "--- pytorch_baseline.py --compute-only --precision bf16"
         python_run "py_bf16.$r" --compute-only --precision bf16
@@ -157,34 +165,41 @@ def load_seconds(case, word):  # the fastest load over the rounds
 
 (se, se_name), (s32, _), (s16, _) = best("strata_e2e"), best("strata_fp32"), best("strata_bf16")
 (pe, _), (p32, _), (p16, _) = best("py_e2e"), best("py_fp32"), best("py_bf16")
+(pek, _), (p32k, _) = best("py_e2e_onednn"), best("py_fp32_onednn")
 s_e2e = n / wall(se_name)
 p_e2e = pe["images_per_second"]
 rows = [("end to end fp32 (img/s)", s_e2e, p_e2e),
         ("compute only fp32 (img/s)", strata_ips(s32), p32["images_per_second"])]
+if pek and p32k:
+    rows += [("e2e fp32, pytorch on oneDNN kernels", s_e2e, pek["images_per_second"]),
+             ("compute fp32, pytorch on oneDNN kernels", strata_ips(s32), p32k["images_per_second"])]
 if bf16 == "yes":
     rows.append(("compute only bf16 (img/s)", strata_ips(s16), p16["images_per_second"]))
 print("=== results: %d images x %d epochs; best of %d rounds per case" % (nimg, epochs, repeat))
-print("%-34s %12s %12s %8s" % ("", "strata", "pytorch", "ratio"))
+print("%-40s %12s %12s %8s" % ("", "strata", "pytorch", "ratio"))
 for label, a, b in rows:
-    print("%-34s %12.1f %12.1f %7.2fx" % (label, a, b, a / b))
+    print("%-40s %12.1f %12.1f %7.2fx" % (label, a, b, a / b))
 if bf16 != "yes":
-    print("%-34s %12s %12s" % ("compute only bf16", "not supported" if bf16 == "no" else "skipped", ""))
+    print("%-40s %12s %12s" % ("compute only bf16", "not supported" if bf16 == "no" else "skipped", ""))
 else:
-    print("%-34s %11.2fx %11.2fx" % ("bf16 speed-up over fp32 compute", strata_ips(s16) / strata_ips(s32),
+    print("%-40s %11.2fx %11.2fx" % ("bf16 speed-up over fp32 compute", strata_ips(s16) / strata_ips(s32),
                                      p16["images_per_second"] / p32["images_per_second"]))
-    print("%-34s %11.2fx" % ("strata bf16 / pytorch fp32 e2e", strata_ips(s16) / p_e2e))
-print("%-34s %11.2fx   (python compute-only / python end to end)" % ("ceiling", p32["images_per_second"] / p_e2e))
-print("%-34s %12.1f   (its epochs alone, decoding excluded)" % ("strata cold run, epoch loop", strata_ips(se)))
+    print("%-40s %11.2fx" % ("strata bf16 / pytorch fp32 e2e", strata_ips(s16) / p_e2e))
+print("%-40s %11.2fx   (python compute-only / python end to end)" % ("ceiling", p32["images_per_second"] / p_e2e))
+print("%-40s %12.1f   (its epochs alone, decoding excluded)" % ("strata cold run, epoch loop", strata_ips(se)))
 dec, hit = load_seconds("strata_e2e", "decoded"), load_seconds("strata_fp32", "read from the decode cache")
 if dec and hit:
-    print("%-34s %9.3f s %9.3f s %7.1fx   (PNG decode / cache read)" % ("data loading: decode vs cache", dec, hit, dec / hit))
-print("%-34s %12.4f %12.4f" % ("final train accuracy fp32", se["epochs"][-1]["train_accuracy"], pe["train_accuracy"]))
+    print("%-40s %9.3f s %9.3f s %7.1fx   (PNG decode / cache read)" % ("data loading: decode vs cache", dec, hit, dec / hit))
+print("%-40s %12.4f %12.4f" % ("final train accuracy fp32", se["epochs"][-1]["train_accuracy"], pe["train_accuracy"]))
 if bf16 == "yes":
-    print("%-34s %12.4f %12.4f" % ("final train accuracy bf16", s16["epochs"][-1]["train_accuracy"], p16["train_accuracy"]))
+    print("%-40s %12.4f %12.4f" % ("final train accuracy bf16", s16["epochs"][-1]["train_accuracy"], p16["train_accuracy"]))
 if "test" in se and "test" in pe:
-    print("%-34s %12.4f %12.4f" % ("test accuracy fp32", se["test"]["accuracy"], pe["test"]["accuracy"]))
+    print("%-40s %12.4f %12.4f" % ("test accuracy fp32", se["test"]["accuracy"], pe["test"]["accuracy"]))
     if bf16 == "yes" and "test" in s16:
-        print("%-34s %12.4f %12.4f" % ("test accuracy bf16", s16["test"]["accuracy"], p16["test"]["accuracy"]))
+        print("%-40s %12.4f %12.4f" % ("test accuracy bf16", s16["test"]["accuracy"], p16["test"]["accuracy"]))
 print("ratio strata/pytorch end to end: %.2f (target >= 1.2); compute only: %.2f (target >= 1.0)"
       % (s_e2e / p_e2e, strata_ips(s32) / p32["images_per_second"]))
+if pek and p32k:
+    print("on the same oneDNN kernels: end to end %.2f, compute only %.2f"
+          % (s_e2e / pek["images_per_second"], strata_ips(s32) / p32k["images_per_second"]))
 PYEOF

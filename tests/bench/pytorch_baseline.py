@@ -7,12 +7,16 @@ trains it the usual way: torchvision.datasets.ImageFolder + transforms + DataLoa
 
     pytorch_baseline.py DESIGN --data DIR [--test DIR] --epochs N --batch-size B --threads T
                         [--limit-per-class K] [--norm dataset|fixed] [--json FILE]
-                        [--compute-only] [--precision fp32|bf16]
+                        [--compute-only] [--precision fp32|bf16] [--kernels torch|onednn]
 
 --compute-only decodes the training set once into one normalized float tensor (not timed) and
 then times epochs that only gather shuffled batches from it and train: the compute alone, to
 compare with Strata's epochs on its decoded-data cache. --precision bf16 runs the forward pass
 under torch.autocast("cpu", dtype=torch.bfloat16), loss and weights fp32, as Strata does.
+
+--kernels onednn swaps nn.Linear and nn.MaxPool2d for the oneDNN kernels Strata runs them on
+(torch.ops.aten.mkldnn_linear / max_pool2d on an mkldnn tensor, fp32 outside autocast only):
+not what a typical script does, but it separates Strata's kernel choice from the rest.
 
 Normalization: by default (--norm dataset) the per-channel mean and std of the training set
 are computed the way Strata does (one pass over the training images after grayscale/RGB
@@ -43,6 +47,31 @@ LAYER_TYPES = {
 }
 
 
+def onednn_takes(x):
+    """As Strata's oneDnnTakes: fp32 CPU tensors outside autocast."""
+    return (torch.backends.mkldnn.is_available() and x.dtype == torch.float32 and x.numel() > 0
+            and not torch.is_autocast_cpu_enabled())
+
+
+class OneDnnLinear(nn.Linear):
+    def forward(self, x):
+        if onednn_takes(x):
+            return torch.ops.aten.mkldnn_linear(x.to_mkldnn(), self.weight, self.bias).to_dense()
+        return super().forward(x)
+
+
+class OneDnnMaxPool2d(nn.MaxPool2d):
+    def forward(self, x):
+        if onednn_takes(x) and x.dim() == 4:
+            return F.max_pool2d(x.to_mkldnn(), self.kernel_size, self.stride, self.padding).to_dense()
+        return super().forward(x)
+
+
+KERNELS = {"torch": {"Linear": nn.Linear, "MaxPool2d": nn.MaxPool2d},
+           "onednn": {"Linear": OneDnnLinear, "MaxPool2d": OneDnnMaxPool2d}}
+kernels = KERNELS["torch"]
+
+
 def make_layer(ntype, p, in_shapes):
     """One nn.Module for a node, given its params and its input shapes (with batch dim)."""
     s = in_shapes[0] if in_shapes else None
@@ -51,7 +80,7 @@ def make_layer(ntype, p, in_shapes):
                          stride=int(p.get("stride", 1)), padding=int(p.get("padding", 0)),
                          bias=bool(p.get("bias", True)))
     if ntype == "Linear":
-        return nn.Linear(s[1], int(p["out_features"]), bias=bool(p.get("bias", True)))
+        return kernels["Linear"](s[1], int(p["out_features"]), bias=bool(p.get("bias", True)))
     if ntype == "ReLU":
         return nn.ReLU()
     if ntype == "LeakyReLU":
@@ -75,7 +104,7 @@ def make_layer(ntype, p, in_shapes):
     if ntype in ("MaxPool2d", "AvgPool2d"):
         k = int(p["kernel_size"])
         stride = int(p.get("stride", 0)) or k  # 0 means kernel_size
-        cls = nn.MaxPool2d if ntype == "MaxPool2d" else nn.AvgPool2d
+        cls = kernels["MaxPool2d"] if ntype == "MaxPool2d" else nn.AvgPool2d
         return cls(k, stride=stride, padding=int(p.get("padding", 0)))
     if ntype == "AdaptiveAvgPool2d":
         return nn.AdaptiveAvgPool2d(int(p.get("output_size", 1)))
@@ -253,7 +282,11 @@ def main():
     ap.add_argument("--compute-only", action="store_true",
                     help="train on the training set decoded once into memory (times the compute alone)")
     ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
+    ap.add_argument("--kernels", choices=sorted(KERNELS), default="torch",
+                    help="onednn: Linear and MaxPool2d on the oneDNN kernels Strata uses")
     a = ap.parse_args()
+    global kernels
+    kernels = KERNELS[a.kernels]
 
     t_start = time.perf_counter()
     torch.set_num_threads(a.threads)
@@ -290,9 +323,9 @@ def main():
     else:
         batches = lambda: loader
     bf16 = a.precision == "bf16"
-    print("torch %s, torchvision %s, %d threads, %d workers; design %s: %d parameters; %d images, %d classes; "
+    print("torch %s, torchvision %s, %d threads, %d workers, %s kernels; design %s: %d parameters; %d images, %d classes; "
           "mean %s std %s (%s, %.1f s)" % (torch.__version__, torchvision.__version__, torch.get_num_threads(),
-                                           a.threads, design.get("name", "?"), nparams, len(train_ds), classes,
+                                           a.threads, a.kernels, design.get("name", "?"), nparams, len(train_ds), classes,
                                            ["%.4f" % m for m in mean], ["%.4f" % s for s in std], a.norm, stats_s),
           flush=True)
 
@@ -323,7 +356,7 @@ def main():
               % (epoch, seen, secs, e["images_per_second"], e["train_loss"], e["train_accuracy"]), flush=True)
 
     result = {"design": design.get("name"), "parameters": nparams, "threads": a.threads,
-              "compute_only": a.compute_only, "precision": a.precision,
+              "compute_only": a.compute_only, "precision": a.precision, "kernels": a.kernels,
               "batch_size": a.batch_size, "norm": a.norm, "mean": mean, "std": std, "stats_seconds": stats_s,
               "epochs": epochs,
               "images_per_second": sum(e["images"] for e in epochs) / sum(e["seconds"] for e in epochs),
