@@ -12,6 +12,7 @@
 #include "data/ImageFolder.h"
 #include "design/Design.h"
 #include "runs/RunFile.h"
+#include "train/MallocTuning.h"
 
 using namespace strata::cli;
 
@@ -47,6 +48,8 @@ void printUsage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before anything allocates: training steps must reuse freed memory (see MallocTuning.h).
+    strata::tuneMallocForTraining();
     if (argc >= 2) {
         const std::string first = argv[1];
         if (first == "--version") {
