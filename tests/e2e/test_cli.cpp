@@ -9,6 +9,7 @@
 #include <csignal>
 
 #include "runs/RunFile.h"
+#include "support/JsonFile.h"
 #include "support/StrataProcess.h"
 #include "support/TestData.h"
 
@@ -18,12 +19,6 @@ namespace {
 
 using Result = StrataRun;
 
-
-QJsonObject readJson(const QString& path) {
-    QFile f(path);
-    f.open(QIODevice::ReadOnly);
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
 
 // Metrics that must replay exactly (timings excluded).
 QList<double> replayable(const QJsonObject& metrics) {

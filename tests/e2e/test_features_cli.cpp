@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include "runs/RunFile.h"
+#include "support/JsonFile.h"
 #include "support/StrataProcess.h"
 #include "support/TestData.h"
 
@@ -18,12 +19,6 @@ using namespace strata::test;
 namespace {
 
 using Result = StrataRun;
-
-QJsonObject readJson(const QString& path) {
-    QFile f(path);
-    f.open(QIODevice::ReadOnly);
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
 
 }  // namespace
 

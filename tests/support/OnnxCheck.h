@@ -125,6 +125,18 @@ inline OnnxComparison compareOnnxWithPredict(const QString& onnxPath, const QStr
     return r;
 }
 
+// compareOnnxWithPredict on `images`, logged under `name`; "" when the model agreed with
+// predict on exactly `expectedImages` images, else what went wrong.
+inline QString onnxAgreesWithPredict(const QString& name, const QString& onnxPath, const QString& runPath,
+                                     const QStringList& images, int expectedImages) {
+    const OnnxComparison c = compareOnnxWithPredict(onnxPath, runPath, images);
+    qInfo("%s: %d images, mean top-1 probability %.3f, max |p_onnx - p_predict| = %.2g", qPrintable(name), c.images,
+          c.meanTop, c.maxDifference);
+    if (!c.failure.isEmpty()) return c.failure;
+    if (c.images != expectedImages) return QString("compared %1 images, expected %2").arg(c.images).arg(expectedImages);
+    return {};
+}
+
 // The first `perClass` images of each class folder of `dir`.
 inline QStringList someImages(const QString& dir, int perClass) {
     QStringList images;
