@@ -3,14 +3,29 @@
 #include <ATen/autocast_mode.h>
 #include <cmath>
 
+#include "train/Precision.h"
+
 namespace strata {
 
-bool oneDnnTakes(const torch::Tensor& input) {
-    // Under bf16 autocast the plain functions are the ones autocast lowers to bf16 (oneDNN's
-    // bf16 kernels); only fp32 tensors come here.
+namespace {
+
+bool oneDnnUsable(const torch::Tensor& input) {
     return at::hasMKLDNN() && at::globalContext().userEnabledMkldnn() && input.device().is_cpu() &&
-           input.layout() == torch::kStrided && input.scalar_type() == torch::kFloat && input.numel() > 0 &&
-           !at::autocast::is_cpu_enabled();
+           input.layout() == torch::kStrided && input.numel() > 0;
+}
+
+}  // namespace
+
+bool oneDnnTakes(const torch::Tensor& input) {
+    // Under bf16 autocast the plain function is the one autocast lowers to bf16 (oneDNN's bf16
+    // matmul); only fp32 outside autocast comes here.
+    return oneDnnUsable(input) && input.scalar_type() == torch::kFloat && !at::autocast::is_cpu_enabled();
+}
+
+bool oneDnnPoolTakes(const torch::Tensor& input) {
+    // Autocast leaves pooling alone: the tensor's own type decides.
+    return oneDnnUsable(input) && (input.scalar_type() == torch::kFloat ||
+                                   (input.scalar_type() == torch::kBFloat16 && cpuPrecisionSupport().oneDnnBf16));
 }
 
 OneDnnLinearImpl::OneDnnLinearImpl(const torch::nn::LinearOptions& options_) : options(options_) { reset(); }
@@ -50,7 +65,7 @@ void OneDnnMaxPool2dImpl::pretty_print(std::ostream& stream) const {
 
 torch::Tensor OneDnnMaxPool2dImpl::forward(const torch::Tensor& input) {
     const bool plainWindow = !options.ceil_mode() && (*options.dilation())[0] == 1 && (*options.dilation())[1] == 1;
-    if (input.dim() == 4 && plainWindow && oneDnnTakes(input))
+    if (input.dim() == 4 && plainWindow && oneDnnPoolTakes(input))
         return torch::max_pool2d(input.to_mkldnn(), options.kernel_size(), options.stride(), options.padding())
             .to_dense();
     return torch::nn::functional::detail::max_pool2d(input, options.kernel_size(), options.stride(),

@@ -22,10 +22,13 @@ CpuPrecisionSupport parseCpuFlags(const std::string& cpuinfo) {
         const size_t colon = line.find(':');
         if (colon == std::string::npos) continue;
         std::istringstream words(line.substr(colon + 1));
+        int avx512Core = 0;
         for (std::string w; words >> w;) {
             if (w == "amx_bf16") s.amxBf16 = true;
             if (w == "avx512_bf16") s.avx512Bf16 = true;
+            if (w == "avx512bw" || w == "avx512vl" || w == "avx512dq") ++avx512Core;
         }
+        s.oneDnnBf16 = avx512Core == 3;
         break;  // every core lists the same flags
     }
     return s;

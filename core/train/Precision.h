@@ -9,6 +9,9 @@ namespace strata {
 struct CpuPrecisionSupport {
     bool amxBf16 = false;     // "amx_bf16": native bf16 matrix tiles (Sapphire Rapids and later)
     bool avx512Bf16 = false;  // "avx512_bf16": bf16 dot products in AVX-512 (Cooper Lake and later)
+    // avx512bw + avx512vl + avx512dq: what oneDNN's bf16 kernels need (torch's own check for
+    // its mkldnn bf16 paths), so bf16 tensors may go to them.
+    bool oneDnnBf16 = false;
     bool bf16() const { return amxBf16 || avx512Bf16; }
     // "amx_bf16 avx512_bf16", "avx512_bf16 (no amx_bf16)" or "no bf16 support".
     std::string describe() const;

@@ -64,6 +64,10 @@ private slots:
         QVERIFY(!s.bf16());
         QVERIFY(!parseCpuFlags("").bf16());
         QCOMPARE(parseCpuFlags("").describe(), std::string("no bf16 support"));
+        // oneDNN's bf16 kernels need all three of avx512bw, avx512vl and avx512dq.
+        QVERIFY(!parseCpuFlags(kCpuinfo).oneDnnBf16);
+        QVERIFY(parseCpuFlags("flags\t: avx512f avx512dq avx512bw avx512vl\n").oneDnnBf16);
+        QVERIFY(!parseCpuFlags("flags\t: avx512f avx512dq avx512vl\n").oneDnnBf16);
     }
 
     void autoPicksBf16OnlyWithAmx() {
