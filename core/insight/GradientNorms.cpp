@@ -1,11 +1,39 @@
 #include "insight/GradientNorms.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
-#include "insight/SmallTensorThreads.h"
-
 namespace strata {
+
+namespace {
+
+// Sum of squares of a gradient, in plain C++ on its data: per step, torch ops here would cost
+// an op dispatch each, and switching torch to one thread for them (at::set_num_threads) tears
+// down and rebuilds its thread pools every step, which made studio training 3x slower than
+// headless. Eight float lanes over short blocks keep it vectorizable and accurate; the blocks
+// add up in double.
+double squaredNorm(const torch::Tensor& grad) {
+    const torch::Tensor g = grad.scalar_type() == torch::kFloat32 && grad.is_contiguous()
+                                ? grad
+                                : grad.detach().to(torch::kFloat32).contiguous();
+    const float* p = g.data_ptr<float>();
+    const int64_t n = g.numel();
+    constexpr int64_t kBlock = 4096, kLanes = 8;
+    double total = 0;
+    for (int64_t begin = 0; begin < n; begin += kBlock) {
+        const int64_t end = std::min(n, begin + kBlock);
+        float lanes[kLanes] = {};
+        int64_t i = begin;
+        for (; i + kLanes <= end; i += kLanes)
+            for (int64_t l = 0; l < kLanes; ++l) lanes[l] += p[i + l] * p[i + l];
+        for (; i < end; ++i) lanes[0] += p[i] * p[i];
+        for (float v : lanes) total += double(v);
+    }
+    return total;
+}
+
+}  // namespace
 
 GradientNormsObserver::GradientNormsObserver(const GradientHistory& earlier) : history_(earlier) {
     if (history_.steps.size() >= 2) stride_ = std::max<int64_t>(1, history_.steps[1] - history_.steps[0]);
@@ -13,26 +41,12 @@ GradientNormsObserver::GradientNormsObserver(const GradientHistory& earlier) : h
 }
 
 void GradientNormsObserver::afterBackward(GraphModuleImpl& model, int64_t step) {
-    // Squared norms per layer (the module path's first part is the node id), in layer order.
-    // One tensor of squared norms and one copy out: a sync per parameter would cost more than
-    // the arithmetic on small layers.
-    std::vector<std::string> owners;
-    std::vector<torch::Tensor> parts;
-    {
-        torch::NoGradGuard noGrad;
-        SingleThreaded oneThread;  // a few small reductions per step
-        for (const auto& item : model.named_parameters(/*recurse=*/true)) {
-            const torch::Tensor& g = item.value().grad();
-            if (!g.defined()) continue;
-            owners.push_back(item.key().substr(0, item.key().find('.')));
-            parts.push_back(g.detach().to(torch::kFloat32).square().sum().to(torch::kFloat64));
-        }
-    }
+    // Squared norms per layer (the module path's first part is the node id).
     std::map<std::string, double> squares;
-    if (!parts.empty()) {
-        const torch::Tensor all = torch::stack(parts).contiguous();
-        const double* v = all.data_ptr<double>();
-        for (size_t i = 0; i < owners.size(); ++i) squares[owners[i]] += v[i];
+    for (const auto& item : model.named_parameters(/*recurse=*/true)) {
+        const torch::Tensor& g = item.value().grad();
+        if (!g.defined()) continue;
+        squares[item.key().substr(0, item.key().find('.'))] += squaredNorm(g);
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (history_.layers.empty()) {

@@ -18,6 +18,7 @@
 #include "training/StallProbe.h"
 #include "training/TrainingPanel.h"
 #include "training/TrainingSettingsPanel.h"
+#include "train/MallocTuning.h"
 #include "train/Trainer.h"
 
 using namespace strata;
@@ -31,6 +32,7 @@ double meanImagesPerSecond(const MetricsSummary& m) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    tuneMallocForTraining();  // as strata's main() does, for the studio and the command line
     QApplication app(argc, argv);
     if (argc < 2) {
         std::fprintf(stderr, "usage: bench_studio_training DATA_DIR [EPOCHS]\n");

@@ -280,6 +280,32 @@ private slots:
         QCOMPARE(h.steps.back(), steps);
     }
 
+    // One step's value per layer is the norm of all its parameters' gradients together, as
+    // torch computes it (the hook sums squares in plain C++; bench_studio_training shows why).
+    void gradientNormsMatchTorchPerLayer() {
+        at::set_num_threads(2);
+        torch::manual_seed(4);
+        GraphModule model(parseDesign(test::tinyCnnDesign(8).toStdString()), 3);
+        GradientNormsObserver norms;
+        model->zero_grad();
+        torch::nn::functional::cross_entropy(model->forward(torch::randn({5, 1, 8, 8})),
+                                             torch::tensor({0, 1, 2, 0, 1}, torch::kInt64))
+            .backward();
+        norms.afterBackward(*model, 1);
+        QCOMPARE(at::get_num_threads(), 2);
+        const GradientHistory h = norms.history();
+        QCOMPARE(h.steps, std::vector<int64_t>({1}));
+        for (size_t r = 0; r < h.layers.size(); ++r) {
+            double squares = 0;
+            for (const auto& item : model->named_parameters())
+                if (item.key().rfind(h.layers[r] + ".", 0) == 0)
+                    squares += item.value().grad().to(torch::kFloat64).square().sum().item<double>();
+            QVERIFY(squares > 0);
+            QVERIFY2(std::abs(h.norms[r] - std::sqrt(squares)) <= 1e-5 * std::sqrt(squares),
+                     qPrintable(QString::fromStdString(h.layers[r])));
+        }
+    }
+
     void snapshotRoundTripsThroughTheRunFile() {
         QTemporaryDir tmp;
         GraphModule model(parseDesign(test::tinyResidualDesign(8).toStdString()), 3);
