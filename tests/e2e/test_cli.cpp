@@ -236,6 +236,7 @@ private slots:
         const QString design = writeText(path("big.strata.json"), tinyCnnDesign(32));
         QProcess p;
         p.setProcessChannelMode(QProcess::MergedChannels);
+        dieWithTest(p);
         p.start(STRATA_BIN, {"train", design, "--data", big, "--epochs", "1000", "--batch-size", "8", "--threads", "1",
                              "--run", path("killed.h5")});
         QVERIFY(p.waitForStarted());

@@ -24,6 +24,7 @@
 
 #include "runs/RunFile.h"
 #include "support/FreePort.h"
+#include "support/StrataProcess.h"
 #include "support/TestData.h"
 
 using namespace strata::test;
@@ -116,6 +117,7 @@ class DistributedTest : public QObject {
         p.setProcessEnvironment(env);
         QElapsedTimer t;
         t.start();
+        dieWithTest(p);
         p.start(STRATA_BIN, args);
         Result r;
         if (!p.waitForFinished(timeoutMs)) {
@@ -228,6 +230,7 @@ private slots:
             QProcess p;
             p.setProcessEnvironment(env_);
             p.setProcessChannelMode(QProcess::MergedChannels);
+            dieWithTest(p);
             p.start(STRATA_BIN, trainArgs(path(QString("killed-%1.h5").arg(victim)), 1000) << "--nproc" << "2");
             QVERIFY(p.waitForStarted());
             QString log;
@@ -261,6 +264,7 @@ private slots:
         QProcess p;
         p.setProcessEnvironment(env_);
         p.setProcessChannelMode(QProcess::MergedChannels);
+        dieWithTest(p);
         p.start(STRATA_BIN, trainArgs(run, 1000) << "--nproc" << "2");
         QVERIFY(p.waitForStarted());
         QString log;
@@ -296,6 +300,7 @@ private slots:
         for (int r = 0; r < 2; ++r) {
             rank[r].setProcessEnvironment(launchEnv(r, 2, port, 30));
             rank[r].setProcessChannelMode(QProcess::MergedChannels);
+            dieWithTest(rank[r]);
             rank[r].start(STRATA_BIN, trainArgs(path("launched.h5"), 1000));
             QVERIFY(rank[r].waitForStarted());
         }

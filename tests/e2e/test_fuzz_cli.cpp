@@ -13,6 +13,7 @@
 
 #include <random>
 
+#include "support/StrataProcess.h"
 #include "support/TestData.h"
 
 using namespace strata::test;
@@ -35,10 +36,12 @@ struct Result {
     qint64 ms = 0;
 };
 
-Result runStrata(const QStringList& args, int timeoutMs = 10000) {
+// runStrata with the time it took (the fuzz budget is in milliseconds).
+Result runTimed(const QStringList& args, int timeoutMs = 10000) {
     QElapsedTimer t;
     t.start();
     QProcess p;
+    dieWithTest(p);
     p.start(STRATA_BIN, args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
@@ -131,7 +134,7 @@ private slots:
             writeText(file, QByteArray::fromStdString(text));
             QStringList args = {"check", file};
             if (rng() % 4 == 0) args << "--classes" << QString::number(int(rng() % 5));
-            const Result r = runStrata(args);
+            const Result r = runTimed(args);
             const QString why = verdict(r, file + QString(" (seed %1)").arg(kSeed));
             QVERIFY2(why.isEmpty(), qPrintable(why));
             r.code == 0 ? ++ok : ++bad;
@@ -153,7 +156,7 @@ private slots:
             const std::string text = mutate(seed, rng, tried % 2 == 0);  // half mild: most of those train
             const QString file = path(QString("train-%1.strata.json").arg(tried));
             writeText(file, QByteArray::fromStdString(text));
-            const Result r = runStrata({"train", file, "--data", data_, "--epochs", "1", "--batch-size", "8", "--threads",
+            const Result r = runTimed({"train", file, "--data", data_, "--epochs", "1", "--batch-size", "8", "--threads",
                                         "1", "--run", path(QString("run-%1.h5").arg(tried))},
                                        30000);
             const QString why = verdict(r, file + QString(" (seed %1)").arg(kSeed + 1));
@@ -181,7 +184,7 @@ private slots:
         for (const QStringList& args : {QStringList{"check", file},
                                         QStringList{"train", file, "--data", data_, "--epochs", "1", "--run",
                                                     path("huge.h5")}}) {
-            const Result r = runStrata(args);
+            const Result r = runTimed(args);
             QCOMPARE(r.code, 2);
             QVERIFY2(r.ms < 5000, qPrintable(QString("took %1 ms").arg(r.ms)));
             QVERIFY2(r.err.startsWith("error: ") && r.err.contains("fc") &&

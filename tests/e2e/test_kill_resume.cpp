@@ -17,6 +17,7 @@
 #include <random>
 
 #include "runs/RunFile.h"
+#include "support/StrataProcess.h"
 #include "support/TestData.h"
 
 using namespace strata::test;
@@ -62,6 +63,7 @@ class KillResumeTest : public QObject {
     void start(QProcess& p, const QStringList& args) const {
         p.setProcessEnvironment(env_);
         p.setProcessChannelMode(QProcess::MergedChannels);
+        dieWithTest(p);
         p.start(STRATA_BIN, args);
     }
 

@@ -5,7 +5,18 @@
 #include <QString>
 #include <QStringList>
 
+#include <sys/prctl.h>
+
+#include <csignal>
+
 namespace strata::test {
+
+// Makes the process started by `p` die with the test (SIGKILL when the test process's thread
+// that started it ends): a test killed by a timeout or by hand leaves no strata behind,
+// least of all a --nproc launcher and its workers training on for minutes.
+inline void dieWithTest(QProcess& p) {
+    p.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+}
 
 struct StrataRun {
     int code = -1;  // exit code; -1 when it crashed, -2 when it timed out (and was killed)
@@ -14,6 +25,7 @@ struct StrataRun {
 
 inline StrataRun runStrata(const QStringList& args, int timeoutMs = 120000) {
     QProcess p;
+    dieWithTest(p);
     p.start(STRATA_BIN, args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
