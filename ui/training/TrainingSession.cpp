@@ -10,14 +10,15 @@ namespace {
 class TrainingWorker : public QObject {
     Q_OBJECT
 public:
-    explicit TrainingWorker(std::shared_ptr<Trainer> trainer) : trainer_(std::move(trainer)) {}
+    TrainingWorker(std::shared_ptr<Trainer> trainer, BatchEventQueue* batches)
+        : trainer_(std::move(trainer)), batches_(batches) {}
 
 public slots:
     void run() {
         TrainEvents ev;
         ev.log = [this](const std::string& m) { emit message(QString::fromStdString(m)); };
         ev.loading = [this](int64_t done, int64_t total) { emit loading(done, total); };
-        ev.batch = [this](const BatchEvent& e) { emit batchDone(e); };
+        ev.batch = [queue = batches_](const BatchEvent& e) { queue->push(e); };
         ev.epoch = [this](const EpochRecord& r) { emit epochDone(r); };
         ev.features = [this](const FeatureSnapshot& f) { emit featuresReady(f); };
         trainer_->setEvents(ev);
@@ -34,18 +35,19 @@ public slots:
 signals:
     void message(const QString& text);
     void loading(qint64 done, qint64 total);
-    void batchDone(const strata::BatchEvent& event);
     void epochDone(const strata::EpochRecord& record);
     void featuresReady(const strata::FeatureSnapshot& snapshot);
     void ended(bool ok, bool stopped, const QString& error, const QString& runPath, const strata::MetricsSummary& metrics);
 
 private:
     std::shared_ptr<Trainer> trainer_;
+    BatchEventQueue* batches_;  // the session's; it outlives the worker thread
 };
 
 }  // namespace
 
-TrainingSession::TrainingSession(QObject* parent) : QObject(parent) {
+TrainingSession::TrainingSession(QObject* parent) : QObject(parent), batches_(kBatchIntervalMs, this) {
+    connect(&batches_, &BatchEventQueue::ready, this, &TrainingSession::deliverBatches);
     qRegisterMetaType<strata::BatchEvent>();
     qRegisterMetaType<strata::EpochRecord>();
     qRegisterMetaType<strata::MetricsSummary>();
@@ -70,17 +72,25 @@ bool TrainingSession::start(const Design& design, const TrainConfig& config) {
     trainer_ = std::make_shared<Trainer>(design, config);
     trainer_->setPinnedLayer(pinnedLayer_);
     thread_ = new QThread(this);
-    auto* worker = new TrainingWorker(trainer_);
+    batches_.take();  // nothing of an earlier session is left to deliver (it ended by now)
+    auto* worker = new TrainingWorker(trainer_, &batches_);
     worker->moveToThread(thread_);
     connect(thread_, &QThread::started, worker, &TrainingWorker::run);
     connect(thread_, &QThread::finished, worker, &QObject::deleteLater);
     connect(worker, &TrainingWorker::message, this, &TrainingSession::message);
     connect(worker, &TrainingWorker::loading, this, &TrainingSession::loading);
-    connect(worker, &TrainingWorker::batchDone, this, &TrainingSession::batchDone);
-    connect(worker, &TrainingWorker::epochDone, this, &TrainingSession::epochDone);
-    connect(worker, &TrainingWorker::featuresReady, this, &TrainingSession::featuresReady);
+    // The trainer queued its batches before these: deliver them first, so order holds.
+    connect(worker, &TrainingWorker::epochDone, this, [this](const EpochRecord& r) {
+        deliverBatches();
+        emit epochDone(r);
+    });
+    connect(worker, &TrainingWorker::featuresReady, this, [this](const FeatureSnapshot& f) {
+        deliverBatches();
+        emit featuresReady(f);
+    });
     connect(worker, &TrainingWorker::ended, this,
             [this](bool ok, bool stopped, const QString& error, const QString& runPath, const MetricsSummary& m) {
+                deliverBatches();
                 thread_->quit();
                 thread_->wait();
                 setState(State::Idle);
@@ -116,6 +126,10 @@ void TrainingSession::setPinnedLayer(const std::string& layer) {
 }
 
 bool TrainingSession::wait(unsigned long ms) { return !thread_ || thread_->wait(ms); }
+
+void TrainingSession::deliverBatches() {
+    for (const BatchEvent& e : batches_.take()) emit batchDone(e);
+}
 
 void TrainingSession::setState(State s) {
     if (state_ == s) return;

@@ -1,6 +1,7 @@
 #pragma once
 // Training in the background: a worker object moved to its own QThread runs the engine's
-// Trainer; the trainer's events arrive here as queued signals on the UI thread. Pause,
+// Trainer; the trainer's events arrive here as queued signals on the UI thread, batch events
+// in bunches (BatchEventQueue) but each one still re-emitted, in order. Pause,
 // resume and stop are atomic flags the trainer checks between batches, so they act at once
 // even while the worker is busy in its loop.
 #include <QObject>
@@ -11,6 +12,7 @@
 #include <memory>
 
 #include "design/Design.h"
+#include "training/BatchEventQueue.h"
 #include "runs/MetricsJson.h"
 #include "train/TrainConfig.h"
 #include "train/Trainer.h"
@@ -27,6 +29,7 @@ class TrainingSession : public QObject {
 public:
     enum class State { Idle, Running, Paused, Stopping };
     Q_ENUM(State)
+    static constexpr int kBatchIntervalMs = 50;  // batch events reach the UI in bunches this often
 
     explicit TrainingSession(QObject* parent = nullptr);
     ~TrainingSession() override;  // stops a running training and waits for it
@@ -49,7 +52,7 @@ signals:
     void stateChanged(strata::TrainingSession::State state);
     void message(const QString& text);                    // notices: skipped files, resume, ...
     void loading(qint64 done, qint64 total);              // decoding images
-    void batchDone(const strata::BatchEvent& event);
+    void batchDone(const strata::BatchEvent& event);  // every batch, up to kBatchIntervalMs late
     void epochDone(const strata::EpochRecord& record);
     // A feature snapshot (epoch 0, then each epoch end) when the config asked for features.
     void featuresReady(const strata::FeatureSnapshot& snapshot);
@@ -58,11 +61,13 @@ signals:
 
 private:
     void setState(State s);
+    void deliverBatches();
 
     State state_ = State::Idle;
     QThread* thread_ = nullptr;
     std::shared_ptr<Trainer> trainer_;
     std::string pinnedLayer_;
+    BatchEventQueue batches_;
 };
 
 }  // namespace strata
