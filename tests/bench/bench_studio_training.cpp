@@ -6,7 +6,8 @@
 // so that a disturbance of the shared machine hits both alike. Prints every round, the best of
 // each side and their ratio, the longest UI stall, and the CPU the UI thread used while the
 // studio trained (what the window costs the training threads, in share of one core).
-// NO_PROBE=1 leaves the 5 ms probe out: its wake-ups cost the training threads too.
+// NO_PROBE=1 leaves the 5 ms probe out (its wake-ups cost the training threads too);
+// STUDIO_ONLY=1 skips the headless runs (repeated studio sessions alone).
 #include <QApplication>
 #include <QEventLoop>
 #include <QPushButton>
@@ -91,19 +92,23 @@ int main(int argc, char** argv) {
         training->trainingPanel()->trainButton()->click();
         loop.exec();
         probe.stop();
-        uiCpu += threadCpuSeconds() - cpu0;
-        studioWall += wallSeconds() - wall0;
+        const double roundCpu = threadCpuSeconds() - cpu0, roundWall = wallSeconds() - wall0;
+        uiCpu += roundCpu;
+        studioWall += roundWall;
         QObject::disconnect(connection);
         maxStall = std::max(maxStall, probe.maxStallMs());
 
         TrainConfig headless = training->settingsPanel()->config();
         headless.data = data.toStdString();
         headless.run = tmp.filePath(QString("headless-%1.h5").arg(r)).toStdString();
-        const MetricsSummary cli = Trainer(window.document()->design(), headless).run().metrics;
+        const MetricsSummary cli = qEnvironmentVariableIsEmpty("STUDIO_ONLY")
+                                       ? Trainer(window.document()->design(), headless).run().metrics
+                                       : MetricsSummary();
         threads = cli.threads;
 
         const double a = meanImagesPerSecond(studio), b = meanImagesPerSecond(cli);
-        std::printf("round %d: studio %.0f img/s, headless %.0f img/s (%.3f)\n", r, a, b, b > 0 ? a / b : 0.0);
+        std::printf("round %d: studio %.0f img/s, headless %.0f img/s (%.3f); UI thread %.1f%% of one core\n", r, a, b,
+                    b > 0 ? a / b : 0.0, roundWall > 0 ? 100.0 * roundCpu / roundWall : 0.0);
         std::fflush(stdout);
         bestStudio = std::max(bestStudio, a);
         bestHeadless = std::max(bestHeadless, b);
