@@ -1,5 +1,5 @@
 // Benchmark: training in the studio against the same training without a window.
-//   bench_studio_training DATA_DIR [EPOCHS=1] [ROUNDS=3]
+//   bench_studio_training DATA_DIR [EPOCHS=1] [ROUNDS=3] [THREADS=the studio's setting]
 // Each round trains the reference CNN on DATA_DIR through the studio's Train button (window,
 // live plots, feature snapshots) while a 5 ms timer probes the UI thread, then runs the same
 // Trainer headless (what `strata train` runs) with the same settings. Rounds interleave the two
@@ -53,16 +53,18 @@ double wallSeconds() {
 
 int main(int argc, char** argv) {
     tuneMallocForTraining();  // as strata's main() does, for the studio and the command line
+    // Runs and settings in a temporary home: every start has the studio's defaults.
+    QTemporaryDir tmp;
+    qputenv("XDG_DATA_HOME", tmp.path().toUtf8());
+    qputenv("XDG_CONFIG_HOME", tmp.filePath("config").toUtf8());
     QApplication app(argc, argv);
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_studio_training DATA_DIR [EPOCHS=1] [ROUNDS=3]\n");
+        std::fprintf(stderr, "usage: bench_studio_training DATA_DIR [EPOCHS=1] [ROUNDS=3] [THREADS]\n");
         return 2;
     }
     const QString data = argv[1];
     const int epochs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1;
     const int rounds = argc > 3 ? std::max(1, std::atoi(argv[3])) : 3;
-    QTemporaryDir tmp;
-    qputenv("XDG_DATA_HOME", tmp.path().toUtf8());  // runs of the template go here
 
     MainWindow window;
     window.setAutomation(true);
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
     TrainingController* training = window.training();
     TrainConfig config = training->settingsPanel()->config();
     config.epochs = epochs;
+    if (argc > 4) config.threads = std::max(1, std::atoi(argv[4]));
     training->settingsPanel()->setConfig(config);
     window.resize(1600, 1000);
     window.show();
