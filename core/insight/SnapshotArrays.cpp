@@ -42,13 +42,17 @@ Picture pictureFrom(const NamedArray* a) {
     return p;
 }
 
-// Pictures of one size stacked along a new first axis; false when their sizes differ.
-bool stackable(const std::vector<Picture>& pictures) {
-    for (const Picture& p : pictures)
+// The pixels of pictures of one size, one after another (to be stored along a new first axis);
+// throws "<what> differ in size" when their sizes differ.
+std::vector<uint8_t> stackedPixels(const std::vector<Picture>& pictures, const std::string& what) {
+    std::vector<uint8_t> data;
+    for (const Picture& p : pictures) {
         if (p.width != pictures.front().width || p.height != pictures.front().height ||
             p.channels != pictures.front().channels)
-            return false;
-    return true;
+            throw std::invalid_argument(what + " differ in size");
+        data.insert(data.end(), p.pixels.begin(), p.pixels.end());
+    }
+    return data;
 }
 
 // The i-th of `count` equal pictures packed in `a` (shape [..., H, W, C] with the last three given).
@@ -89,11 +93,9 @@ void storeSnapshot(const FeatureSnapshot& s, RunData& run) {
         j["channels"] = a.channels;
         j["mean_activation"] = a.meanActivation;
         if (!a.maps.empty()) {
-            if (!stackable(a.maps)) throw std::invalid_argument("activation maps of \"" + a.layer + "\" differ in size");
-            std::vector<uint8_t> data;
-            for (const Picture& m : a.maps) data.insert(data.end(), m.pixels.begin(), m.pixels.end());
             arrays.push_back(u8Array("activations/" + a.layer,
-                                     {int64_t(a.maps.size()), a.maps[0].height, a.maps[0].width}, std::move(data)));
+                                     {int64_t(a.maps.size()), a.maps[0].height, a.maps[0].width},
+                                     stackedPixels(a.maps, "activation maps of \"" + a.layer + "\"")));
         }
         acts.push_back(std::move(j));
     }
@@ -111,12 +113,9 @@ void storeSnapshot(const FeatureSnapshot& s, RunData& run) {
             all.insert(all.end(), list.begin(), list.end());
         }
         if (!all.empty()) {
-            if (!stackable(all)) throw std::invalid_argument("patches of \"" + p.layer + "\" differ in size");
-            std::vector<uint8_t> data;
-            for (const Picture& c : all) data.insert(data.end(), c.pixels.begin(), c.pixels.end());
             arrays.push_back(u8Array("patches/" + p.layer,
                                      {int64_t(p.crops.size()), int64_t(ranks), all[0].height, all[0].width, all[0].channels},
-                                     std::move(data)));
+                                     stackedPixels(all, "patches of \"" + p.layer + "\"")));
         }
         patches.push_back(std::move(j));
     }

@@ -30,9 +30,7 @@ constexpr qint64 kCheckBudgetMs = 30000;
 constexpr int kTrainMutants = 20;
 constexpr qint64 kTrainBudgetMs = 30000;
 
-struct Result {
-    int code = -1;  // -1: crashed (signal), -2: timed out
-    QString out, err;
+struct Result : StrataRun {  // code: -1 crashed (signal), -2 timed out
     qint64 ms = 0;
 };
 
@@ -40,16 +38,10 @@ struct Result {
 Result runTimed(const QStringList& args, int timeoutMs = 10000) {
     QElapsedTimer t;
     t.start();
-    QProcess p;
-    dieWithTest(p);
-    p.start(STRATA_BIN, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-2, "", "timeout", t.elapsed()};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError()), t.elapsed()};
+    Result r;
+    static_cast<StrataRun&>(r) = runStrata(args, timeoutMs);
+    r.ms = t.elapsed();
+    return r;
 }
 
 // Edits that keep the file mostly well-formed, so that the mutants reach the analysis and
