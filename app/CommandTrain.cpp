@@ -13,15 +13,15 @@
 #include "Format.h"
 #include "LocalLauncher.h"
 #include "Options.h"
-#include "train/Trainer.h"
+#include "job/TrainingJob.h"
 
 namespace strata::cli {
 
 namespace {
 
-// The trainer to stop on SIGINT/SIGTERM, and which signal arrived. Trainer::stop() only
+// The trainer to stop on SIGINT/SIGTERM, and which signal arrived. TrainingJob::stop() only
 // stores an atomic flag, so calling it from the handler is safe.
-Trainer* gTrainer = nullptr;
+TrainingJob* gTrainer = nullptr;
 volatile std::sig_atomic_t gSignal = 0;
 
 void onSignal(int sig) {
@@ -79,10 +79,8 @@ private:
     std::chrono::steady_clock::time_point last_{};
 };
 
-}  // namespace
-
-int trainCommand(const Args& args) {
-    Options opts("train", "DESIGN --data DIR [options]",
+Options trainOptions() {
+    return Options("train", "DESIGN --data DIR [options]",
                  "Trains DESIGN on the image folder DIR (DIR/<class>/<image>) and writes a run file\n"
                  "(HDF5) at each epoch end. Progress goes to stderr. SIGINT/SIGTERM stop after the\n"
                  "current batch, keeping the last complete epoch (exit 130/143).",
@@ -107,11 +105,10 @@ int trainCommand(const Args& args) {
                   {"--metrics-json", "FILE", "write the metrics JSON here"},
                   {"--features", "", "record feature snapshots (before training and at each epoch end) in the run's /features"},
                   {"--resume", "", "continue the run given by --run from its last complete epoch"}});
-    if (!opts.parse(args)) return kExitOk;
-    if (opts.positionals().size() != 1) throw UsageError("strata train: expected one DESIGN file (see strata train --help)");
-    if (!opts.has("--data")) throw UsageError("strata train: --data DIR is required");
+}
 
-    const Design design = loadDesign(opts.positionals()[0]);
+// The settings of the command line; `worker` says this process's rank in a data-parallel launch.
+TrainConfig configFromOptions(const Options& opts, const std::string& designName, const WorkerEnvironment& worker) {
     TrainConfig c;
     c.data = opts.get("--data");
     c.val = opts.get("--val");
@@ -131,33 +128,26 @@ int trainCommand(const Args& args) {
     c.resume = opts.has("--resume");
     c.features = opts.has("--features");
     if (c.resume && !opts.has("--run")) throw UsageError("strata train: --resume needs --run RUN.h5");
-    c.run = opts.has("--run") ? opts.get("--run") : defaultRunPath(design.name);
-    // Data-parallel: a worker of a torchrun-style launch (or of --nproc below).
-    const WorkerEnvironment worker = readWorkerEnvironment();
+    c.run = opts.has("--run") ? opts.get("--run") : defaultRunPath(designName);
     c.rank = worker.rank;
     c.worldSize = worker.worldSize;
     c.validate();
-    if (opts.has("--nproc")) {
-        const int nproc = opts.getInt("--nproc", 1);
-        if (worker.set) throw UsageError("strata train: --nproc starts its own workers; don't combine it with RANK/WORLD_SIZE");
-        if (nproc < 1 || nproc > 256) throw UsageError("--nproc must be between 1 and 256");
-        if (nproc > 1) return launchLocalWorkers(nproc, workerArgs(args, opts, c, nproc));
-    }
-    const bool rankZero = c.rank == 0;  // data-parallel: rank 0 alone reports and writes
+    return c;
+}
 
-    Trainer trainer(design, c);
-    ProgressLine progress;
-    TrainEvents events;
-    events.log = [&](const std::string& m) { progress.line(m); };
-    int64_t lastLoadReport = -1;
-    events.loading = [&](int64_t done, int64_t total) {
-        if (done == total || done - lastLoadReport >= total / 4) {
-            lastLoadReport = done;
+// Progress lines on stderr: loading, batches (rewritten in place), one line per epoch.
+TrainingJobEvents progressEvents(ProgressLine& progress) {
+    auto lastLoadReport = std::make_shared<int64_t>(-1);
+    TrainingJobEvents events;
+    events.log = [&progress](const std::string& m) { progress.line(m); };
+    events.loading = [&progress, lastLoadReport](int64_t done, int64_t total) {
+        if (done == total || done - *lastLoadReport >= total / 4) {
+            *lastLoadReport = done;
             progress.line("loading images " + std::to_string(done) + "/" + std::to_string(total));
         }
     };
-    events.batch = [&](const BatchEvent& e) { progress.batch(e); };
-    events.epoch = [&](const EpochRecord& e) {
+    events.batch = [&progress](const BatchEvent& e) { progress.batch(e); };
+    events.epoch = [&progress](const EpochRecord& e) {
         char buf[256];
         std::snprintf(buf, sizeof buf, "epoch %d: train loss %.4f acc %.4f", e.epoch, e.trainLoss, e.trainAccuracy);
         std::string text = buf;
@@ -168,17 +158,22 @@ int trainCommand(const Args& args) {
         std::snprintf(buf, sizeof buf, "  %.1f s  %.0f img/s", e.seconds, e.imagesPerSecond);
         progress.line(text + buf);
     };
-    if (!rankZero) events = TrainEvents();  // the other ranks stay quiet unless they fail
-    trainer.setEvents(events);
+    return events;
+}
 
-    gTrainer = &trainer;
+// Runs the job with SIGINT/SIGTERM stopping it between batches.
+TrainResult runStoppable(TrainingJob& job) {
+    gTrainer = &job;
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
-    TrainResult result = trainer.run();
+    TrainResult result = job.run();
     gTrainer = nullptr;
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
+    return result;
+}
 
+int reportResult(const TrainResult& result, const Options& opts, bool rankZero, ProgressLine& progress) {
     if (!result.metrics.epochs.empty() || result.status == TrainResult::Status::Finished) {
         if (opts.has("--metrics-json") && rankZero) writeJsonFile(opts.get("--metrics-json"), metricsToJson(result.metrics));
     }
@@ -197,6 +192,33 @@ int trainCommand(const Args& args) {
         std::printf("test: loss %.4f accuracy %.4f\n", result.metrics.test.loss, result.metrics.test.accuracy);
     std::printf("run: %s\n", result.runPath.c_str());
     return kExitOk;
+}
+
+}  // namespace
+
+int trainCommand(const Args& args) {
+    Options opts = trainOptions();
+    if (!opts.parse(args)) return kExitOk;
+    if (opts.positionals().size() != 1) throw UsageError("strata train: expected one DESIGN file (see strata train --help)");
+    if (!opts.has("--data")) throw UsageError("strata train: --data DIR is required");
+
+    const Design design = loadDesign(opts.positionals()[0]);
+    // Data-parallel: a worker of a torchrun-style launch (or of --nproc below).
+    const WorkerEnvironment worker = readWorkerEnvironment();
+    const TrainConfig c = configFromOptions(opts, design.name, worker);
+    if (opts.has("--nproc")) {
+        const int nproc = opts.getInt("--nproc", 1);
+        if (worker.set) throw UsageError("strata train: --nproc starts its own workers; don't combine it with RANK/WORLD_SIZE");
+        if (nproc < 1 || nproc > 256) throw UsageError("--nproc must be between 1 and 256");
+        if (nproc > 1) return launchLocalWorkers(nproc, workerArgs(args, opts, c, nproc));
+    }
+    const bool rankZero = c.rank == 0;  // data-parallel: rank 0 alone reports and writes
+
+    TrainingJob job(design, c);
+    ProgressLine progress;
+    // The other ranks stay quiet unless they fail.
+    job.setEvents(rankZero ? progressEvents(progress) : TrainingJobEvents());
+    return reportResult(runStoppable(job), opts, rankZero, progress);
 }
 
 }  // namespace strata::cli

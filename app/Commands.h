@@ -22,7 +22,7 @@ int exportCommand(const Args& args);
 // The studio (no subcommand). argc/argv go to QApplication.
 int guiMain(int argc, char** argv);
 
-// Exit codes of DESIGN.md §3.
+// Exit codes of docs/ARCHITECTURE.md §7.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;

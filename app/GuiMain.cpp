@@ -1,26 +1,30 @@
-// The studio: `strata [DESIGN] [--data DIR] [--screenshot FILE.png]`.
+// The studio: `strata [DESIGN] [--data DIR] [--train [--epochs N]] [--show PANEL[:TAB]]
+// [--screenshot FILE.png]`. The automation options drive the window through its named
+// operations (startTraining, showPanel, trainingFinished), never through widgets found by name.
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QMessageBox>
-#include <QTabWidget>
+#include <QStatusBar>
 #include <QTimer>
 #include <cstdio>
 
+#include "Autosave.h"
 #include "Commands.h"
 #include "MainWindow.h"
-#include "Autosave.h"
 #include "Settings.h"
-#include "TrainingController.h"
-#include "data/DatasetPanel.h"
-#include "training/TrainingPanel.h"
-#include "training/TrainingSettingsPanel.h"
 #include "canvas/DesignView.h"
+#include "data/DatasetPanel.h"
 #include "design/Templates.h"
 #include "model/DesignDocument.h"
 #include "panels/PropertyPanel.h"
+#include "training/EpochPlot.h"
+#include "training/LossPlot.h"
+#include "training/RatePlot.h"
+#include "training/TrainingPanel.h"
+#include "training/TrainingSession.h"
+#include "training/TrainingSettingsPanel.h"
 
 namespace strata::cli {
 
@@ -28,6 +32,45 @@ namespace {
 constexpr int kScreenshotWidth = 1600;
 constexpr int kScreenshotHeight = 1000;
 const char* const kDefaultTemplate = "reference-cnn";
+
+struct StudioOptions {
+    QString design, data, screenshot, show;
+    bool train = false;
+    int epochs = 0;  // 0: the settings panel's
+    // Automation never opens a modal dialog: warnings go to stderr and the status bar.
+    bool automation() const { return train || !screenshot.isEmpty(); }
+};
+
+// Fills `o` from the command line; an exit code for bad options, else -1.
+int parseOptions(const QApplication& app, StudioOptions& o) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Strata: design, train and understand deep networks.");
+    parser.addHelpOption();
+    parser.addPositionalArgument("design", "design file (*.strata.json) to open");
+    QCommandLineOption data("data", "image folder to train on", "DIR");
+    QCommandLineOption screenshot("screenshot", "render the window to FILE.png at 1600x1000 and exit", "FILE");
+    QCommandLineOption train("train", "start training at launch (with --screenshot: shoot when it ends, then exit)");
+    QCommandLineOption epochs("epochs", "epochs for --train", "N");
+    QCommandLineOption show("show", "raise a panel before the screenshot: features, training, runs, predict, dataset, "
+                                    "settings, properties, issues, palette (features:hierarchy also opens that tab)",
+                            "PANEL");
+    parser.addOptions({data, screenshot, train, epochs, show});
+    parser.process(app);
+    o.design = parser.positionalArguments().value(0);
+    o.data = parser.value(data);
+    o.screenshot = parser.value(screenshot);
+    o.show = parser.value(show);
+    o.train = parser.isSet(train);
+    if (o.train && parser.isSet(epochs)) {
+        bool ok = false;
+        o.epochs = parser.value(epochs).toInt(&ok);
+        if (!ok || o.epochs < 1) {
+            std::fprintf(stderr, "error: --epochs must be a positive integer, not \"%s\"\n", qPrintable(parser.value(epochs)));
+            return kExitBadInput;
+        }
+    }
+    return -1;
+}
 
 // The design to show first: the one named on the command line; else the last one opened if it
 // still exists; else the reference CNN template (blank when even that is missing).
@@ -56,23 +99,19 @@ void selectShowcaseNode(MainWindow& window) {
     window.view()->selectNodes({id});
     window.propertyPanel()->setSelection({id});
 }
-// `--show features`: brings the named dock ("<name>Dock") to the front of its tab group;
-// `--show features:hierarchy` also opens the dock's tab whose title starts with "hierarchy".
-void raiseDock(MainWindow& window, const QString& spec) {
+
+// `--show features` brings that panel to the front (a bottom one at about half the window's
+// height, so it is readable in the screenshot); `--show features:hierarchy` also opens its tab.
+void showPanel(MainWindow& window, const QString& spec) {
     const QString name = spec.section(':', 0, 0), tab = spec.section(':', 1);
-    auto* dock = window.findChild<QDockWidget*>(name + "Dock");
-    if (!dock) {
-        std::fprintf(stderr, "warning: --show: no dock called \"%s\"\n", qPrintable(name));
+    const std::optional<StudioPanel> panel = studioPanelNamed(name);
+    if (!panel) {
+        std::fprintf(stderr, "warning: --show: no panel called \"%s\"\n", qPrintable(name));
         return;
     }
-    dock->show();
-    dock->raise();
-    // A bottom dock gets about half the window, so its panel is readable in the screenshot.
-    if (window.dockWidgetArea(dock) == Qt::BottomDockWidgetArea)
-        window.resizeDocks({dock}, {window.height() * 45 / 100}, Qt::Vertical);
-    if (auto* tabs = dock->findChild<QTabWidget*>(); tabs && !tab.isEmpty())
-        for (int i = 0; i < tabs->count(); ++i)
-            if (tabs->tabText(i).remove('&').startsWith(tab, Qt::CaseInsensitive)) tabs->setCurrentIndex(i);
+    if (!window.showPanel(*panel, tab))
+        std::fprintf(stderr, "warning: --show: %s has no tab \"%s\"\n", qPrintable(name), qPrintable(tab));
+    window.enlargePanel(*panel);
     for (int i = 0; i < 3; ++i) QApplication::processEvents();
 }
 
@@ -87,6 +126,75 @@ void offerCrashRestore(MainWindow& window) {
     if (answer == QMessageBox::Yes) window.restoreAutosave(leftovers.first());
     for (const QString& file : leftovers) QFile::remove(file);  // restored or declined: done
 }
+
+// What the window shows at the end of an automated training, on stdout for scripts and
+// tests: the run, how many points each plot holds, and the status bar's line.
+void printTrainingReport(MainWindow& window, const TrainResult& result) {
+    const TrainingPanel* panel = window.trainingPanel();
+    std::printf("run: %s\n", result.runPath.c_str());
+    std::printf("plots: loss %d, epochs %d, rate %d\n", panel->lossPlot()->pointCount(),
+                panel->epochPlot()->pointCount(), panel->ratePlot()->pointCount());
+    std::printf("status: %s\n", qPrintable(window.statusBar()->currentMessage()));
+    std::fflush(stdout);
+}
+
+// Frames the window as asked, writes the screenshot (when asked) and leaves the event loop.
+void shootAndExit(MainWindow& window, const StudioOptions& o, int rc) {
+    // Let the docks and the canvas settle at the final size, then frame the design.
+    for (int i = 0; i < 3; ++i) QApplication::processEvents();
+    if (!o.train) selectShowcaseNode(window);
+    if (!o.show.isEmpty()) showPanel(window, o.show);
+    window.view()->fitToView();
+    QApplication::processEvents();
+    if (!o.screenshot.isEmpty() && !window.grab().save(o.screenshot, "PNG")) {
+        std::fprintf(stderr, "error: cannot write screenshot %s\n", qPrintable(o.screenshot));
+        rc = kExitFailure;
+    }
+    QApplication::exit(rc);
+}
+
+// --train: once the dataset panel has scanned the data, trains, and shoots at the end.
+void trainThenShoot(MainWindow& window, const StudioOptions& o) {
+    const QString folder = window.dataFolder();
+    if (!folder.isEmpty() && !QFileInfo(folder).isDir()) {  // bad input, as for `strata train`
+        std::fprintf(stderr, "error: the data folder %s does not exist\n", qPrintable(folder));
+        shootAndExit(window, o, kExitBadInput);
+        return;
+    }
+    if (o.epochs > 0) {
+        TrainConfig c = window.settingsPanel()->config();
+        c.epochs = o.epochs;
+        window.settingsPanel()->setConfig(c);
+    }
+    QObject::connect(&window, &MainWindow::trainingFinished, &window, [&window, &o](const TrainResult& result) {
+        int rc = kExitOk;
+        if (result.status != TrainResult::Status::Finished) {
+            std::fprintf(stderr, "error: training failed: %s\n", qPrintable(window.trainingPanel()->lastError()));
+            rc = kExitFailure;
+        }
+        printTrainingReport(window, result);
+        shootAndExit(window, o, rc);
+    });
+    auto go = [&window, &o] {
+        QString error;
+        if (!window.startTraining(&error)) {
+            std::fprintf(stderr, "error: cannot start training: %s\n", qPrintable(error));
+            shootAndExit(window, o, kExitBadInput);
+        }
+    };
+    // The dataset panel scans in the background: wait for it before training.
+    DatasetPanel* data = window.datasetPanel();
+    if (data->isScanning()) QObject::connect(data, &DatasetPanel::scanned, &window, go, Qt::SingleShotConnection);
+    else go();
+}
+
+int runAutomation(QApplication& app, MainWindow& window, const StudioOptions& o) {
+    window.resize(kScreenshotWidth, kScreenshotHeight);
+    window.show();
+    if (o.train) QTimer::singleShot(0, &window, [&window, &o] { trainThenShoot(window, o); });
+    else QTimer::singleShot(0, &window, [&window, &o] { shootAndExit(window, o, kExitOk); });
+    return app.exec();
+}
 }  // namespace
 
 int guiMain(int argc, char** argv) {
@@ -94,97 +202,20 @@ int guiMain(int argc, char** argv) {
     QApplication::setApplicationName("Strata");
     QApplication::setOrganizationName("Strata");
     QApplication::setApplicationVersion(STRATA_VERSION);
-
-    QCommandLineParser parser;
-    parser.setApplicationDescription("Strata: design, train and understand deep networks.");
-    parser.addHelpOption();
-    parser.addPositionalArgument("design", "design file (*.strata.json) to open");
-    QCommandLineOption data("data", "image folder to train on", "DIR");
-    QCommandLineOption screenshot("screenshot", "render the window to FILE.png at 1600x1000 and exit", "FILE");
-    QCommandLineOption train("train", "start training at launch (with --screenshot: shoot when it ends, then exit)");
-    QCommandLineOption epochs("epochs", "epochs for --train", "N");
-    QCommandLineOption show("show", "raise a dock before the screenshot: features, training, runs, predict, dataset "
-                                    "(features:hierarchy also opens that tab)", "DOCK");
-    parser.addOption(data);
-    parser.addOption(screenshot);
-    parser.addOption(train);
-    parser.addOption(epochs);
-    parser.addOption(show);
-    parser.process(app);
-    // Automation never opens a modal dialog: warnings go to stderr and the status bar.
-    const bool automation = parser.isSet(screenshot) || parser.isSet(train);
+    StudioOptions o;
+    if (const int rc = parseOptions(app, o); rc >= 0) return rc;
 
     MainWindow window;
-    window.setAutomation(automation);  // before anything can report an error
-    openStartDesign(window, parser.positionalArguments().value(0));
-    TrainingController* training = window.training();
-    if (parser.isSet(data)) window.setDataFolder(parser.value(data));
-    else if (training->datasetPanel()->trainFolder().isEmpty())
-        window.setDataFolder(DatasetPanel::defaultTrainFolder());
+    window.setAutomation(o.automation());  // before anything can report an error
+    openStartDesign(window, o.design);
+    if (!o.data.isEmpty()) window.setDataFolder(o.data);
+    else if (window.dataFolder().isEmpty()) window.setDataFolder(DatasetPanel::defaultTrainFolder());
 
-    if (!automation) {
-        window.restoreWindowState();
-        window.show();
-        offerCrashRestore(window);
-        return app.exec();
-    }
-
-    window.resize(kScreenshotWidth, kScreenshotHeight);
+    if (o.automation()) return runAutomation(app, window, o);
+    window.restoreWindowState();
     window.show();
-    int rc = kExitOk;
-    auto shootAndExit = [&] {
-        // Let the docks and the canvas settle at the final size, then frame the design.
-        for (int i = 0; i < 3; ++i) QApplication::processEvents();
-        if (!parser.isSet(train)) selectShowcaseNode(window);
-        if (parser.isSet(show)) raiseDock(window, parser.value(show));
-        window.view()->fitToView();
-        QApplication::processEvents();
-        if (parser.isSet(screenshot) && !window.grab().save(parser.value(screenshot), "PNG")) {
-            std::fprintf(stderr, "error: cannot write screenshot %s\n", qPrintable(parser.value(screenshot)));
-            rc = kExitFailure;
-        }
-        app.exit(rc);
-    };
-
-    if (!parser.isSet(train)) {
-        QTimer::singleShot(0, &window, shootAndExit);
-        app.exec();
-        return rc;
-    }
-
-    if (parser.isSet(epochs)) {
-        bool ok = false;
-        const int n = parser.value(epochs).toInt(&ok);
-        if (!ok || n < 1) {
-            std::fprintf(stderr, "error: --epochs must be a positive integer, not \"%s\"\n", qPrintable(parser.value(epochs)));
-            return kExitBadInput;
-        }
-        TrainConfig c = training->settingsPanel()->config();
-        c.epochs = n;
-        training->settingsPanel()->setConfig(c);
-    }
-    QObject::connect(training, &TrainingController::trainingEnded, &window, [&](bool ok, const QString&) {
-        if (!ok) {
-            std::fprintf(stderr, "error: training failed: %s\n", qPrintable(training->trainingPanel()->lastError()));
-            rc = kExitFailure;
-        }
-        shootAndExit();
-    });
-    QTimer::singleShot(0, &window, [&] {
-        // The dataset panel scans in the background: wait for it before training.
-        DatasetPanel* panel = training->datasetPanel();
-        auto go = [&] {
-            if (!training->startTraining()) {
-                std::fprintf(stderr, "error: cannot start training: %s\n", qPrintable(training->trainingPanel()->lastError()));
-                rc = kExitBadInput;
-                shootAndExit();
-            }
-        };
-        if (panel->isScanning()) QObject::connect(panel, &DatasetPanel::scanned, &window, go, Qt::SingleShotConnection);
-        else go();
-    });
-    app.exec();
-    return rc;
+    offerCrashRestore(window);
+    return app.exec();
 }
 
 }  // namespace strata::cli

@@ -122,36 +122,154 @@ int freeLoopbackPort() {
     return ntohs(addr.sin_port);
 }
 
+namespace {
+
+// Everything the children need, built before fork: between fork and exec only
+// async-signal-safe calls are allowed.
+struct WorkerLaunch {
+    std::string exe;
+    std::vector<std::string> argStore;
+    std::vector<char*> argv;
+    std::vector<std::vector<std::string>> envStore;
+    std::vector<std::vector<char*>> envp;  // one per rank
+};
+
+void prepareLaunch(WorkerLaunch& w, int nproc, const std::vector<std::string>& args) {
+    w.exe = selfExecutable();
+    const std::string port = std::to_string(freeLoopbackPort());
+    w.argStore = {w.exe};
+    w.argStore.insert(w.argStore.end(), args.begin(), args.end());
+    for (auto& a : w.argStore) w.argv.push_back(a.data());
+    w.argv.push_back(nullptr);
+    std::vector<std::string> baseEnv;
+    for (char** e = environ; e && *e; ++e)
+        if (!isLaunchVariable(*e)) baseEnv.emplace_back(*e);
+    w.envStore.assign(size_t(nproc), baseEnv);
+    w.envp.resize(size_t(nproc));
+    for (int r = 0; r < nproc; ++r) {
+        auto& env = w.envStore[size_t(r)];
+        for (const std::string& kv :
+             {"RANK=" + std::to_string(r), "WORLD_SIZE=" + std::to_string(nproc), "LOCAL_RANK=" + std::to_string(r),
+              "LOCAL_WORLD_SIZE=" + std::to_string(nproc), std::string("MASTER_ADDR=127.0.0.1"), "MASTER_PORT=" + port})
+            env.push_back(kv);
+        for (auto& kv : env) w.envp[size_t(r)].push_back(kv.data());
+        w.envp[size_t(r)].push_back(nullptr);
+    }
+}
+
+// The child's side of fork: never returns.
+[[noreturn]] void execWorker(WorkerLaunch& w, int rank, pid_t parent, const sigset_t& previous) {
+    // Own process group: a terminal's Ctrl+C reaches the launcher, which forwards it
+    // once; and the worker dies with the launcher instead of training on as an orphan.
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(1);
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+    ::execve(w.exe.c_str(), w.argv.data(), w.envp[size_t(rank)].data());
+    const char msg[] = "error: --nproc: cannot start a worker (exec failed)\n";
+    (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
+    ::_exit(127);
+}
+
+// Forks the workers (the caller blocks SIGINT/SIGTERM; `previous` is the mask to restore in
+// the children). Returns the pids started; forkError says why it stopped short.
+std::vector<pid_t> forkWorkers(WorkerLaunch& w, int nproc, const sigset_t& previous, std::string& forkError) {
+    const pid_t parent = ::getpid();
+    std::vector<pid_t> pids;
+    for (int r = 0; r < nproc; ++r) {
+        const pid_t pid = ::fork();
+        if (pid < 0) {
+            forkError = std::strerror(errno);
+            break;
+        }
+        if (pid == 0) execWorker(w, r, parent, previous);
+        pids.push_back(pid);
+        gWorkers[r] = pid;
+        gWorkerCount = r + 1;
+    }
+    return pids;
+}
+
+struct WorkersEnded {
+    std::vector<int> status;
+    int firstFailure = -1;
+};
+
+// Waits for every worker. When one fails (or not all could start), the others are asked to
+// stop and, after the grace time, killed.
+WorkersEnded superviseWorkers(const std::vector<pid_t>& pids, bool startFailed, std::chrono::seconds graceTime) {
+    using Clock = std::chrono::steady_clock;
+    WorkersEnded ended;
+    ended.status.assign(pids.size(), 0);
+    std::vector<bool> done(pids.size(), false);
+    size_t running = pids.size();
+    auto stopOthers = [&](int sig) {
+        for (size_t o = 0; o < pids.size(); ++o)
+            if (!done[o]) ::kill(pids[o], sig);
+    };
+    Clock::time_point killAt = Clock::time_point::max();
+    if (startFailed) {
+        stopOthers(SIGTERM);
+        killAt = Clock::now() + graceTime;
+    }
+    bool killed = false;
+    while (running > 0) {
+        int st = 0;
+        const pid_t p = ::waitpid(-1, &st, WNOHANG);
+        if (p > 0) {
+            for (size_t r = 0; r < pids.size(); ++r) {
+                if (pids[r] != p) continue;
+                done[r] = true;
+                ended.status[r] = st;
+                gWorkers[r] = -1;
+                --running;
+                if (failed(st) && ended.firstFailure < 0 && !startFailed) {
+                    ended.firstFailure = int(r);
+                    // One rank is gone: the others would fail in their next all-reduce anyway;
+                    // ask them to stop now and make sure they do.
+                    stopOthers(SIGTERM);
+                    killAt = Clock::now() + graceTime;
+                }
+            }
+            continue;
+        }
+        if (p < 0 && errno == ECHILD) break;
+        if (!killed && Clock::now() >= killAt) {
+            stopOthers(SIGKILL);
+            killed = true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return ended;
+}
+
+int exitCodeOf(const WorkersEnded& ended, int nproc) {
+    if (ended.firstFailure >= 0) {
+        const int st = ended.status[size_t(ended.firstFailure)];
+        if (!WIFSIGNALED(st) && WEXITSTATUS(st) == kExitBadInput) return kExitBadInput;  // already reported
+        printError("rank " + std::to_string(ended.firstFailure) + " of " + std::to_string(nproc) + " " + describe(st) +
+                   "; the other ranks were stopped");
+        return kExitFailure;
+    }
+    if (gForwarded == SIGTERM) return 143;
+    if (gForwarded == SIGINT) return 130;
+    for (int st : ended.status)
+        if (WEXITSTATUS(st) != 0) return WEXITSTATUS(st);
+    return kExitOk;
+}
+
+}  // namespace
+
 int launchLocalWorkers(int nproc, const std::vector<std::string>& args) {
     if (nproc < 1 || nproc > kMaxWorkers)
         throw UsageError("--nproc must be between 1 and " + std::to_string(kMaxWorkers));
     bool hasGrace = false;
     const int grace = envInt("STRATA_LAUNCH_GRACE", 0, 3600, &hasGrace);
     const auto graceTime = std::chrono::seconds(hasGrace ? grace : kDefaultGraceSeconds);
-    const std::string exe = selfExecutable();
-    const std::string port = std::to_string(freeLoopbackPort());
-
-    // Everything the children need is built before fork: between fork and exec only
-    // async-signal-safe calls are allowed.
-    std::vector<std::string> argStore{exe};
-    argStore.insert(argStore.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argStore) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> baseEnv;
-    for (char** e = environ; e && *e; ++e)
-        if (!isLaunchVariable(*e)) baseEnv.emplace_back(*e);
-    std::vector<std::vector<std::string>> envStore(size_t(nproc), baseEnv);
-    std::vector<std::vector<char*>> envp(static_cast<size_t>(nproc));
-    for (int r = 0; r < nproc; ++r) {
-        auto& env = envStore[size_t(r)];
-        for (const std::string& kv :
-             {"RANK=" + std::to_string(r), "WORLD_SIZE=" + std::to_string(nproc), "LOCAL_RANK=" + std::to_string(r),
-              "LOCAL_WORLD_SIZE=" + std::to_string(nproc), std::string("MASTER_ADDR=127.0.0.1"), "MASTER_PORT=" + port})
-            env.push_back(kv);
-        for (auto& kv : env) envp[size_t(r)].push_back(kv.data());
-        envp[size_t(r)].push_back(nullptr);
-    }
+    WorkerLaunch launch;
+    prepareLaunch(launch, nproc, args);
 
     struct sigaction forward {};
     forward.sa_handler = forwardSignal;
@@ -168,92 +286,16 @@ int launchLocalWorkers(int nproc, const std::vector<std::string>& args) {
     sigaction(SIGTERM, &forward, &oldTerm);
     gForwarded = 0;
     gWorkerCount = 0;
-    const pid_t parent = ::getpid();
-    std::vector<pid_t> pids;
     std::string forkError;
-    for (int r = 0; r < nproc; ++r) {
-        const pid_t pid = ::fork();
-        if (pid < 0) {
-            forkError = std::strerror(errno);
-            break;
-        }
-        if (pid == 0) {
-            // Own process group: a terminal's Ctrl+C reaches the launcher, which forwards it
-            // once; and the worker dies with the launcher instead of training on as an orphan.
-            ::setpgid(0, 0);
-            ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-            if (::getppid() != parent) ::_exit(1);
-            ::signal(SIGINT, SIG_DFL);
-            ::signal(SIGTERM, SIG_DFL);
-            ::sigprocmask(SIG_SETMASK, &previous, nullptr);
-            ::execve(exe.c_str(), argv.data(), envp[size_t(r)].data());
-            const char msg[] = "error: --nproc: cannot start a worker (exec failed)\n";
-            (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
-            ::_exit(127);
-        }
-        pids.push_back(pid);
-        gWorkers[r] = pid;
-        gWorkerCount = r + 1;
-    }
+    const std::vector<pid_t> pids = forkWorkers(launch, nproc, previous, forkError);
     sigprocmask(SIG_SETMASK, &previous, nullptr);
-
-    std::vector<int> status(pids.size(), 0);
-    std::vector<bool> done(pids.size(), false);
-    size_t running = pids.size();
-    int firstFailure = -1;
-    if (!forkError.empty()) {
-        for (pid_t p : pids) ::kill(p, SIGTERM);
-    }
-    using Clock = std::chrono::steady_clock;
-    Clock::time_point killAt = Clock::time_point::max();
-    if (!forkError.empty()) killAt = Clock::now() + graceTime;
-    bool killed = false;
-    while (running > 0) {
-        int st = 0;
-        const pid_t p = ::waitpid(-1, &st, WNOHANG);
-        if (p > 0) {
-            for (size_t r = 0; r < pids.size(); ++r) {
-                if (pids[r] != p) continue;
-                done[r] = true;
-                status[r] = st;
-                gWorkers[r] = -1;
-                --running;
-                if (failed(st) && firstFailure < 0 && forkError.empty()) {
-                    firstFailure = int(r);
-                    // One rank is gone: the others would fail in their next all-reduce anyway;
-                    // ask them to stop now and make sure they do.
-                    for (size_t o = 0; o < pids.size(); ++o)
-                        if (!done[o]) ::kill(pids[o], SIGTERM);
-                    killAt = Clock::now() + graceTime;
-                }
-            }
-            continue;
-        }
-        if (p < 0 && errno == ECHILD) break;
-        if (!killed && Clock::now() >= killAt) {
-            for (size_t o = 0; o < pids.size(); ++o)
-                if (!done[o]) ::kill(pids[o], SIGKILL);
-            killed = true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    const WorkersEnded ended = superviseWorkers(pids, !forkError.empty(), graceTime);
     gWorkerCount = 0;
     sigaction(SIGINT, &oldInt, nullptr);
     sigaction(SIGTERM, &oldTerm, nullptr);
 
     if (!forkError.empty()) throw std::runtime_error("--nproc: cannot start worker processes: " + forkError);
-    if (firstFailure >= 0) {
-        const int st = status[size_t(firstFailure)];
-        if (!WIFSIGNALED(st) && WEXITSTATUS(st) == kExitBadInput) return kExitBadInput;  // already reported
-        printError("rank " + std::to_string(firstFailure) + " of " + std::to_string(nproc) + " " + describe(st) +
-                   "; the other ranks were stopped");
-        return kExitFailure;
-    }
-    if (gForwarded == SIGTERM) return 143;
-    if (gForwarded == SIGINT) return 130;
-    for (int st : status)
-        if (WEXITSTATUS(st) != 0) return WEXITSTATUS(st);
-    return kExitOk;
+    return exitCodeOf(ended, nproc);
 }
 
 }  // namespace strata::cli

@@ -1,4 +1,4 @@
-# Debian package (DESIGN.md §6, issue 7 "Packaging"): `cmake --build build --target package`
+# Debian package (docs/ARCHITECTURE.md §13, issue 7 "Packaging"): `cmake --build build --target package`
 # or `cd build && cpack -G DEB` writes build/strata_<version>_amd64.deb. The strata binary and
 # the templates are installed by app/CMakeLists.txt; the desktop integration and the copyright
 # file are installed here. Installed under /usr: /usr/bin/strata finds its templates in

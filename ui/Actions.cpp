@@ -10,7 +10,7 @@ namespace strata {
 Actions::Actions(QObject* parent) : QObject(parent) {}
 
 QAction* Actions::add(const QString& id, const QString& text, const QList<QKeySequence>& shortcuts,
-                      const QIcon& icon) {
+                      const QIcon& icon, DesignEffect effect) {
     auto* action = new QAction(icon, text, this);
     action->setShortcuts(shortcuts);
     if (!shortcuts.isEmpty()) {
@@ -21,16 +21,36 @@ QAction* Actions::add(const QString& id, const QString& text, const QList<QKeySe
         tip.remove(QChar(0x2026));
         action->setToolTip(QStringLiteral("%1 (%2)").arg(tip, shortcuts.first().toString(QKeySequence::NativeText)));
     }
-    return adopt(id, action);
+    return adopt(id, action, effect);
 }
 
-QAction* Actions::adopt(const QString& id, QAction* action) {
+QAction* Actions::adopt(const QString& id, QAction* action, DesignEffect effect) {
     Q_ASSERT_X(!actions_.contains(id), "Actions::adopt", qPrintable(id));
     if (!action->parent()) action->setParent(this);
     action->setObjectName(id);
     actions_.insert(id, action);
+    effects_.insert(id, effect);
     order_.append(id);
+    if (effect != DesignEffect::None) updateEnabled(id);  // added while locked: held at once
     return action;
+}
+
+void Actions::setAvailable(const QString& id, bool available) {
+    if (!get(id)) return;
+    available_.insert(id, available);
+    updateEnabled(id);
+}
+
+void Actions::setDesignLocked(bool locked) {
+    if (locked_ == locked) return;
+    locked_ = locked;
+    for (const QString& id : order_)
+        if (effects_.value(id) != DesignEffect::None) updateEnabled(id);
+}
+
+void Actions::updateEnabled(const QString& id) {
+    const bool held = locked_ && effects_.value(id) != DesignEffect::None;
+    actions_.value(id)->setEnabled(available_.value(id, true) && !held);
 }
 
 QAction* Actions::get(const QString& id) const {

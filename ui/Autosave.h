@@ -3,7 +3,7 @@
 // document has unsaved changes it is written (atomically) to
 // $XDG_DATA_HOME/strata/autosave/session-<pid>.strata.json a few seconds after each edit;
 // a clean state or a normal exit removes the file. A file left by a process that is gone
-// is a crash leftover that the next launch offers to restore (DESIGN.md §6).
+// is a crash leftover that the next launch offers to restore (docs/ARCHITECTURE.md §13).
 #include <QObject>
 #include <QStringList>
 #include <QTimer>

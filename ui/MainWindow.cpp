@@ -1,7 +1,6 @@
 #include "MainWindow.h"
 #include "Autosave.h"
-#include "TrainingController.h"
-#include "data/DatasetPanel.h"
+#include "TrainingFlow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -33,8 +32,8 @@
 #include "panels/PalettePanel.h"
 #include "panels/PanelText.h"
 #include "panels/PropertyPanel.h"
-#include "panels/ToolIcons.h"
-#include "runs/OnnxExportFlow.h"
+#include "widgets/ToolIcons.h"
+#include "OnnxExportFlow.h"
 
 namespace strata {
 
@@ -66,7 +65,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     actions_ = new Actions(this);
 
     createDocks();
-    createActions();
+    createFileActions();
+    createEditActions();
+    createViewActions();
     createMenus();
     createToolBar();
     createStatusBar();
@@ -76,11 +77,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     updateTitle();
     updateStatus();
     updateSelectionActions();
-    training_ = new TrainingController(this);
+    createTraining();
     autosave_ = new Autosave(document_, this);
 }
 
 bool MainWindow::restoreAutosave(const QString& file) {
+    if (refusedWhileLocked()) return false;  // the file stays for later
     Design design;
     try {
         design = loadDesign(file.toStdString());
@@ -95,10 +97,14 @@ bool MainWindow::restoreAutosave(const QString& file) {
     return true;
 }
 
-void MainWindow::updateActions() {
-    actions_->get("edit.undo")->setEnabled(document_->undoStack()->canUndo());
-    actions_->get("edit.redo")->setEnabled(document_->undoStack()->canRedo());
-    updateSelectionActions();
+void MainWindow::updateUndoActions() {
+    // As QUndoStack::createUndoAction() would, but triggering DesignDocument::undo()/redo(),
+    // which the lock refuses.
+    const QUndoStack* stack = document_->undoStack();
+    actions_->setAvailable("edit.undo", stack->canUndo());
+    actions_->setAvailable("edit.redo", stack->canRedo());
+    actions_->get("edit.undo")->setText(stack->undoText().isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(stack->undoText()));
+    actions_->get("edit.redo")->setText(stack->redoText().isEmpty() ? tr("&Redo") : tr("&Redo %1").arg(stack->redoText()));
 }
 
 MainWindow::~MainWindow() {
@@ -155,21 +161,22 @@ QDockWidget* MainWindow::addPanelDock(QWidget* panel, const QString& title, cons
     return dock;
 }
 
-void MainWindow::createActions() {
+void MainWindow::createFileActions() {
     Actions& a = *actions_;
-
-    a.add("file.new", tr("&New Design"), {QKeySequence::New}, toolIcon("new"));
+    const DesignEffect replaces = DesignEffect::Replaces;
+    a.add("file.new", tr("&New Design"), {QKeySequence::New}, toolIcon("new"), replaces);
     connect(a["file.new"], &QAction::triggered, this, [this] { newDesign(); });
     for (const std::string& name : templateNames()) {
         const QString n = QString::fromStdString(name);
-        a.add("file.template." + n, templateTitle(n));
+        a.add("file.template." + n, templateTitle(n), {}, {}, replaces);
         connect(a["file.template." + n], &QAction::triggered, this, [this, n] { newDesign(n); });
     }
-    a.add("file.open", tr("&Open..."), {QKeySequence::Open}, toolIcon("open"));
+    a.add("file.open", tr("&Open..."), {QKeySequence::Open}, toolIcon("open"), replaces);
     connect(a["file.open"], &QAction::triggered, this, &MainWindow::chooseAndOpen);
     a.add("file.save", tr("&Save"), {QKeySequence::Save}, toolIcon("save"));
     connect(a["file.save"], &QAction::triggered, this, &MainWindow::save);
-    a.add("file.saveAs", tr("Save &As..."), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)});
+    // Another file moves the design's runs folder: a replacement as far as a training goes.
+    a.add("file.saveAs", tr("Save &As..."), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)}, {}, replaces);
     connect(a["file.saveAs"], &QAction::triggered, this, [this] { saveAs(); });
     a.add("file.clearRecent", tr("&Clear Recent Files"));
     connect(a["file.clearRecent"], &QAction::triggered, this, [] { Settings::instance().clearRecentFiles(); });
@@ -177,34 +184,46 @@ void MainWindow::createActions() {
     connect(a["file.exportOnnx"], &QAction::triggered, this, [this] { exportOnnxInteractive(this); });
     a.add("file.quit", tr("&Quit"), {QKeySequence(Qt::CTRL | Qt::Key_Q)});
     connect(a["file.quit"], &QAction::triggered, this, &QWidget::close);
+}
 
+void MainWindow::createEditActions() {
+    Actions& a = *actions_;
+    const DesignEffect edits = DesignEffect::Edits;
+    a.add("edit.undo", tr("&Undo"), {QKeySequence(Qt::CTRL | Qt::Key_Z)}, toolIcon("undo"), edits);
+    connect(a["edit.undo"], &QAction::triggered, document_, &DesignDocument::undo);
+    a.add("edit.redo", tr("&Redo"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)},
+          toolIcon("redo"), edits);
+    connect(a["edit.redo"], &QAction::triggered, document_, &DesignDocument::redo);
     QUndoStack* undo = document_->undoStack();
-    QAction* undoAction = a.adopt("edit.undo", undo->createUndoAction(this, tr("&Undo")));
-    undoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Z)});
-    undoAction->setIcon(toolIcon("undo"));
-    QAction* redoAction = a.adopt("edit.redo", undo->createRedoAction(this, tr("&Redo")));
-    redoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
-    redoAction->setIcon(toolIcon("redo"));
+    for (auto changed : {&QUndoStack::canUndoChanged, &QUndoStack::canRedoChanged})
+        connect(undo, changed, this, &MainWindow::updateUndoActions);
+    for (auto changed : {&QUndoStack::undoTextChanged, &QUndoStack::redoTextChanged})
+        connect(undo, changed, this, &MainWindow::updateUndoActions);
+    updateUndoActions();
 
-    a.add("edit.cut", tr("Cu&t"), {QKeySequence::Cut});
+    a.add("edit.cut", tr("Cu&t"), {QKeySequence::Cut}, {}, edits);
     connect(a["edit.cut"], &QAction::triggered, this, [this] {
         view_->copySelection();
         view_->deleteSelection();
     });
     a.add("edit.copy", tr("&Copy"), {QKeySequence::Copy});
     connect(a["edit.copy"], &QAction::triggered, view_, &DesignView::copySelection);
-    a.add("edit.paste", tr("&Paste"), {QKeySequence::Paste});
+    a.add("edit.paste", tr("&Paste"), {QKeySequence::Paste}, {}, edits);
     connect(a["edit.paste"], &QAction::triggered, view_, &DesignView::paste);
-    a.add("edit.delete", tr("&Delete"), {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)}, toolIcon("delete"));
+    a.add("edit.delete", tr("&Delete"), {QKeySequence::Delete, QKeySequence(Qt::Key_Backspace)}, toolIcon("delete"),
+          edits);
     connect(a["edit.delete"], &QAction::triggered, view_, &DesignView::deleteSelection);
     a.add("edit.selectAll", tr("Select &All"), {QKeySequence::SelectAll});
     connect(a["edit.selectAll"], &QAction::triggered, view_, &DesignView::selectAll);
-    a.add("edit.autoLayout", tr("Auto &Layout"), {QKeySequence(Qt::CTRL | Qt::Key_L)}, toolIcon("layout"));
+    a.add("edit.autoLayout", tr("Auto &Layout"), {QKeySequence(Qt::CTRL | Qt::Key_L)}, toolIcon("layout"), edits);
     connect(a["edit.autoLayout"], &QAction::triggered, this, [this] {
         document_->autoLayout();
         view_->fitToView();
     });
+}
 
+void MainWindow::createViewActions() {
+    Actions& a = *actions_;
     a.add("view.zoomIn", tr("Zoom &In"), {QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)}, toolIcon("zoom-in"));
     connect(a["view.zoomIn"], &QAction::triggered, view_, &DesignView::zoomIn);
     a.add("view.zoomOut", tr("Zoom &Out"), {QKeySequence::ZoomOut}, toolIcon("zoom-out"));
@@ -262,8 +281,10 @@ void MainWindow::createToolBar() {
     bar->setIconSize(QSize(18, 18));
     // "New" with the templates one click away, like a split button.
     auto* newButton = new QToolButton(bar);
+    // The button takes the action's icon text again whenever the action changes (enabled by
+    // the design lock, say): "New" there, "Blank Design" in the menu.
+    actions_->get("file.new")->setIconText(tr("New"));
     newButton->setDefaultAction(actions_->get("file.new"));
-    newButton->setText(tr("New"));
     newButton->setMenu(templatesMenu_);
     newButton->setPopupMode(QToolButton::MenuButtonPopup);
     newButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -321,7 +342,7 @@ void MainWindow::updateStatus() {
 
 void MainWindow::updateSelectionActions() {
     const bool any = !view_->selectedNodeIds().isEmpty();
-    for (const char* id : {"edit.cut", "edit.copy", "edit.delete"}) actions_->get(id)->setEnabled(any);
+    for (const char* id : {"edit.cut", "edit.copy", "edit.delete"}) actions_->setAvailable(id, any);
 }
 
 void MainWindow::rebuildRecentMenu() {
@@ -332,6 +353,7 @@ void MainWindow::rebuildRecentMenu() {
         QAction* action = recentMenu_->addAction(
             QStringLiteral("&%1  %2").arg(i + 1).arg(QDir::toNativeSeparators(file)));
         action->setData(file);
+        action->setEnabled(!document_->isLocked());  // opening one replaces the design
         connect(action, &QAction::triggered, this, [this, file] {
             if (!QFileInfo::exists(file)) {
                 reportError(tr("Cannot open design"), tr("%1 no longer exists.").arg(file));
@@ -344,7 +366,7 @@ void MainWindow::rebuildRecentMenu() {
     if (files.isEmpty()) recentMenu_->addAction(tr("No recent files"))->setEnabled(false);
     recentMenu_->addSeparator();
     recentMenu_->addAction(actions_->get("file.clearRecent"));
-    actions_->get("file.clearRecent")->setEnabled(!files.isEmpty());
+    actions_->setAvailable("file.clearRecent", !files.isEmpty());
 }
 
 // --- Files ----------------------------------------------------------------------------------
@@ -371,7 +393,7 @@ Design MainWindow::blankDesign() {
 }
 
 bool MainWindow::newDesign(const QString& templateName) {
-    if (!maybeSave()) return false;
+    if (refusedWhileLocked() || !maybeSave()) return false;
     Design design;
     if (templateName.isEmpty() || templateName == QLatin1String("blank")) {
         design = blankDesign();
@@ -394,7 +416,7 @@ bool MainWindow::newDesign(const QString& templateName) {
 }
 
 bool MainWindow::openDesign(const QString& path) {
-    if (!maybeSave()) return false;
+    if (refusedWhileLocked() || !maybeSave()) return false;
     QString error;
     if (!document_->load(path, &error)) {
         reportError(tr("Cannot open design"),
@@ -409,7 +431,7 @@ bool MainWindow::openDesign(const QString& path) {
 }
 
 void MainWindow::chooseAndOpen() {
-    if (automation_) return;
+    if (automation_ || refusedWhileLocked()) return;
     const QString current = document_->path();
     const QString dir = current.isEmpty() || isReadOnlyLocation(current) ? QDir::homePath() : QFileInfo(current).absolutePath();
     const QString path = QFileDialog::getOpenFileName(this, tr("Open design"), dir,
@@ -438,6 +460,8 @@ bool MainWindow::save() {
 
 bool MainWindow::saveAs(const QString& requested) {
     QString path = requested;
+    // Another file (or asking for one) would move the design's runs folder under a training.
+    if ((path.isEmpty() || path != document_->path()) && refusedWhileLocked()) return false;
     if (path.isEmpty()) {
         if (automation_) {
             reportError(tr("Cannot save"), tr("Save As needs a file name; no dialog in automation mode."));
@@ -493,20 +517,6 @@ void MainWindow::reportError(const QString& title, const QString& text) {
 
 // --- Data, layers, selection -----------------------------------------------------------------
 
-void MainWindow::setDataFolder(const QString& dir) {
-    dataFolder_ = dir;
-    if (training_) training_->datasetPanel()->setTrainFolder(dir);
-    // Each visible sub-folder is a class (DESIGN.md §3), so "classes" can be resolved now.
-    const int classes = int(QDir(dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
-    if (classes > 0) document_->setClasses(classes);
-    const QString name = QFileInfo(dir).fileName();
-    dataLabel_->setText(classes > 1    ? tr("Data: %1 (%2 classes)").arg(name).arg(classes)
-                        : classes == 1 ? tr("Data: %1 (1 class)").arg(name)
-                                       : tr("Data: %1").arg(name));
-    dataLabel_->setToolTip(QDir::toNativeSeparators(dir));
-    dataLabel_->setVisible(!dir.isEmpty());
-}
-
 void MainWindow::addLayerAtCentre(const QString& type) {
     // Positions are card top-left corners: centre the card on the view.
     QPointF pos = view_->mapToScene(view_->viewport()->rect().center()) -
@@ -550,7 +560,7 @@ void MainWindow::restoreWindowState() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (!training_->confirmClose() || !maybeSave()) {
+    if (!confirmStopTraining() || !maybeSave()) {
         event->ignore();
         return;
     }

@@ -2,9 +2,17 @@
 // The studio's main window: the canvas in the middle, the layer palette (left), the property
 // panel (right) and the issues list (bottom) as docks, menus and a toolbar built from one
 // action registry, and a status bar with the parameter total, the issue count and the file.
-// It owns the open DesignDocument; panels and canvas only follow it.
+// It owns the open DesignDocument; panels and canvas only follow it. The training side
+// (TrainingDocks) is docked here too; its TrainingFlow runs the trainings. While the flow has
+// the design locked, every action that would change or replace it is off and every entry
+// point that would (open, new, templates, recent files, autosave restore, Save As) refuses.
 #include <QMainWindow>
 #include <QString>
+
+#include <array>
+
+#include "StudioPanel.h"
+#include "TrainingDocks.h"
 
 class QDockWidget;
 class QLabel;
@@ -16,11 +24,13 @@ class Actions;
 class Autosave;
 class DesignDocument;
 class DesignView;
+class FeaturesController;
 class IssuesPanel;
 class PalettePanel;
 class PropertyPanel;
-class TrainingController;
+class TrainingFlow;
 struct Design;
+struct TrainResult;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -37,7 +47,7 @@ public:
     // design (an Input 1x28x28 wired to an Output) for "" or "blank".
     bool newDesign(const QString& templateName = QString());
     // Saves to the design's file, or asks for one (Save As) when it has none or lives in a
-    // read-only place such as the installed templates (DESIGN.md §6).
+    // read-only place such as the installed templates (docs/ARCHITECTURE.md §13).
     bool save();
     // Saves to `path` ("" asks with a file dialog, never in automation). The design then lives
     // there and the path joins the recent files.
@@ -54,9 +64,20 @@ public:
     bool restoreAutosave(const QString& file);
     Autosave* autosave() const { return autosave_; }
 
-    // The image folder the studio will train on; its class folders set the class count.
+    // The image folder the studio will train on: the dataset panel's training folder. Its
+    // scan sets the class count and the status bar's data label.
     void setDataFolder(const QString& dir);
-    QString dataFolder() const { return dataFolder_; }
+    QString dataFolder() const;
+
+    // --- Training and panels, for the command line's automation and tests ------------------
+    // Trains the open design as the Train button does; false with the reason in *error.
+    bool startTraining(QString* error = nullptr);
+    // Brings a panel's dock to the front; `tab` also opens the panel's tab whose title starts
+    // with it (case-insensitive). False when the panel has no such tab.
+    bool showPanel(StudioPanel panel, const QString& tab = QString());
+    // Gives a bottom panel about half the window's height (for screenshots of it).
+    void enlargePanel(StudioPanel panel);
+    QDockWidget* dock(StudioPanel panel) const { return docks_[size_t(panel)]; }
 
     // Automation (--screenshot, tests): never a modal dialog; errors go to the status bar and
     // stderr, unsaved changes are discarded without asking, window state is not saved.
@@ -72,10 +93,15 @@ public:
     PalettePanel* palettePanel() const { return palette_; }
     PropertyPanel* propertyPanel() const { return properties_; }
     IssuesPanel* issuesPanel() const { return issues_; }
-    // The training side: dataset, settings, training, runs and predict docks.
-    TrainingController* training() const { return training_; }
-    // Re-derives the enabled state of the selection and undo actions (after a lock ends).
-    void updateActions();
+    // The training side: the flow that runs trainings, and its docks.
+    TrainingFlow* training() const { return flow_; }
+    DatasetPanel* datasetPanel() const { return trainingDocks_.dataset; }
+    TrainingSettingsPanel* settingsPanel() const { return trainingDocks_.settings; }
+    TrainingPanel* trainingPanel() const { return trainingDocks_.training; }
+    RunsPanel* runsPanel() const { return trainingDocks_.runs; }
+    PredictPanel* predictPanel() const { return trainingDocks_.predict; }
+    FeaturesPanel* featuresPanel() const { return trainingDocks_.features; }
+    FeaturesController* featuresController() const { return featuresController_; }
     // The View menu; addPanelDock() lists later docks (training, features) there too.
     QMenu* viewMenu() const { return viewMenu_; }
     QMenu* recentMenu() const { return recentMenu_; }
@@ -83,16 +109,36 @@ public:
     QDockWidget* addPanelDock(QWidget* panel, const QString& title, const QString& objectName,
                               Qt::DockWidgetArea area);
 
+signals:
+    // A training ended (finished, stopped or failed), after every panel has shown it.
+    void trainingFinished(const strata::TrainResult& result);
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    void createActions();
+    void createFileActions();
+    void createEditActions();
+    void createViewActions();
     void createMenus();
     void createToolBar();
     void createDocks();
+    void createTraining();
+    void connectTrainingPanels();
     void createStatusBar();
     void connectDocument();
+
+    // The design lock: actions, canvas and panels follow it.
+    void applyLock(bool locked);
+    // True, with the reason in the status bar, while the design is locked: asked first by
+    // every entry point that would replace the design or move it to another file.
+    bool refusedWhileLocked();
+    // Closing while training: asks (unless automation), then stops and waits. False when the
+    // user chose to keep training.
+    bool confirmStopTraining();
+    // After each scan of the dataset panel: the class count and the data label.
+    void showDataScan();
+    void updateUndoActions();
 
     void updateTitle();
     void updateStatus();
@@ -113,7 +159,10 @@ private:
     PalettePanel* palette_ = nullptr;
     PropertyPanel* properties_ = nullptr;
     IssuesPanel* issues_ = nullptr;
-    TrainingController* training_ = nullptr;
+    TrainingDocks trainingDocks_;
+    TrainingFlow* flow_ = nullptr;
+    FeaturesController* featuresController_ = nullptr;
+    std::array<QDockWidget*, kStudioPanels.size()> docks_{};
     Autosave* autosave_ = nullptr;
     QDockWidget* paletteDock_ = nullptr;
     QDockWidget* propertiesDock_ = nullptr;
@@ -125,7 +174,6 @@ private:
     QLabel* paramsLabel_ = nullptr;
     QLabel* issuesLabel_ = nullptr;
     QLabel* dataLabel_ = nullptr;
-    QString dataFolder_;
     bool automation_ = false;
 };
 

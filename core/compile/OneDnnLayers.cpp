@@ -3,7 +3,7 @@
 #include <ATen/autocast_mode.h>
 #include <cmath>
 
-#include "train/Precision.h"
+#include "compile/Precision.h"
 
 namespace strata {
 

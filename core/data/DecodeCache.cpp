@@ -17,8 +17,9 @@
 #include <system_error>
 #include <thread>
 
-#include "runs/AtomicFile.h"
-#include "runs/H5Helpers.h"
+#include "storage/AtomicFile.h"
+#include "storage/H5Attributes.h"
+#include "storage/H5Lock.h"
 
 namespace fs = std::filesystem;
 

@@ -1,5 +1,5 @@
 #pragma once
-// The decoded-data cache (DESIGN.md §3): an image folder decoded once is kept as uint8 pixels,
+// The decoded-data cache (docs/ARCHITECTURE.md §6): an image folder decoded once is kept as uint8 pixels,
 // labels, classes, paths and skip list in one HDF5 file under $XDG_CACHE_HOME/strata/decoded
 // (default ~/.cache/strata/decoded), never inside the user's folder. Later loads of the same
 // folder at the same Input size read it back instead of decoding every image again.

@@ -1,4 +1,4 @@
-// Image folders: scanning, decoding by the preprocessing contract (DESIGN.md §3) and
+// Image folders: scanning, decoding by the preprocessing contract (docs/ARCHITECTURE.md §6) and
 // per-channel statistics. Decoding never throws: a user's folder can hold anything, and one
 // bad file must cost a "skipped" line, not the run.
 #include "data/ImageFolder.h"

@@ -1,6 +1,6 @@
 #pragma once
 // Image folders (DIR/<class>/<image>) decoded into memory by the preprocessing contract of
-// DESIGN.md §3, up to the uint8 stage: decode -> Input channels -> bilinear resize. Scaling to
+// docs/ARCHITECTURE.md §6, up to the uint8 stage: decode -> Input channels -> bilinear resize. Scaling to
 // [0, 1] and per-channel normalization happen on batches (see data/Batches in the trainer).
 #include <cstdint>
 #include <functional>

@@ -1,4 +1,4 @@
-// Reading and writing design files (DESIGN.md §2). Structure and field types are checked here
+// Reading and writing design files (docs/ARCHITECTURE.md §5). Structure and field types are checked here
 // so every later stage can trust the Design value; graph rules live in DesignAnalysis.cpp.
 #include "design/Design.h"
 

@@ -84,51 +84,77 @@ const NodeAnalysis* DesignAnalysis::find(const std::string& id) const {
     return nullptr;
 }
 
-DesignAnalysis analyzeDesign(const Design& design, int classes) {
-    DesignAnalysis a;
-    a.classes = classes;
-    std::vector<DesignIssue>& issues = a.issues;
-    const std::size_t n = design.nodes.size();
-    if (classes < 1) issues.push_back({"", "classes", "classes must be at least 1, got " + std::to_string(classes)});
+namespace {
 
-    // Per node: id, type and params.
-    std::vector<const LayerSpec*> specs(n, nullptr);
-    std::vector<ResolvedParams> params(n);
-    std::vector<bool> paramsOk(n, false);
+// Per node: id, type and params, checked before the graph.
+struct NodeChecks {
+    std::vector<const LayerSpec*> specs;
+    std::vector<ResolvedParams> params;
+    std::vector<bool> paramsOk;
     std::map<std::string, std::size_t> firstWithId;
+};
+
+NodeChecks checkNodes(const Design& design, int classes, std::vector<DesignIssue>& issues) {
+    const std::size_t n = design.nodes.size();
+    NodeChecks c{std::vector<const LayerSpec*>(n, nullptr), std::vector<ResolvedParams>(n), std::vector<bool>(n, false), {}};
     for (std::size_t i = 0; i < n; ++i) {
         const Node& node = design.nodes[i];
         if (!validId(node.id))
             issues.push_back({node.id, "id", "invalid id; ids become torch module names, so use letters, digits, "
                                              "'_' and '-', starting with a letter or '_'"});
-        auto [first, fresh] = firstWithId.emplace(node.id, i);
+        auto [first, fresh] = c.firstWithId.emplace(node.id, i);
         if (!fresh)
             issues.push_back({node.id, "id", "duplicate id (nodes[" + std::to_string(first->second) + "] and nodes[" +
                                                  std::to_string(i) + "]); ids name torch modules, so each must be unique"});
-        specs[i] = LayerRegistry::instance().find(node.type);
-        if (!specs[i]) {
+        c.specs[i] = LayerRegistry::instance().find(node.type);
+        if (!c.specs[i]) {
             issues.push_back({node.id, "type", "unknown layer type \"" + node.type + "\" (known: " + knownTypes() + ")"});
             continue;
         }
-        paramsOk[i] = resolveNodeParams(node, *specs[i], classes, params[i], issues);
-        if (specs[i]->type == "Output") params[i].values["classes"] = classes;  // Output checks logits against it
+        c.paramsOk[i] = resolveNodeParams(node, *c.specs[i], classes, c.params[i], issues);
+        if (c.specs[i]->type == "Output") c.params[i].values["classes"] = classes;  // Output checks logits against it
     }
+    return c;
+}
 
-    DesignGraph g = buildGraph(design, specs);
-    checkGraph(design, g, issues);
+// One node's output shape and parameter count from its known inputs; an issue instead when
+// the layer refuses them or they exceed the size guards (nodeTooBig: the parameter guard).
+void inferNode(const LayerSpec& spec, NodeAnalysis& na, std::vector<DesignIssue>& issues, bool& nodeTooBig) {
+    try {
+        Shape out = spec.inferShape(na.inputs, na.params);
+        int64_t count = spec.paramCount(na.inputs, na.params);
+        if (layers::elements(out) > kMaxValuesPerSample) {
+            issues.push_back({na.id, "", spec.type + " output " + shapeToString(out) + " has " +
+                                             std::to_string(layers::elements(out)) +
+                                             " values per sample, above the limit of " +
+                                             std::to_string(kMaxValuesPerSample) +
+                                             "; use fewer channels or a smaller input"});
+        } else if (count > kMaxParameters) {
+            issues.push_back({na.id, "", tooManyParameters(spec, na.params, count)});
+            nodeTooBig = true;
+        } else {
+            na.output = out;
+            na.parameters = count;
+        }
+    } catch (const ShapeError& e) {
+        issues.push_back({na.id, e.field, e.message});
+    } catch (const std::exception& e) {  // a spec bug must not take the editor down
+        issues.push_back({na.id, "", std::string("internal error while inferring the shape: ") + e.what()});
+    }
+}
 
-    // Shapes, parameter counts and depths in topological order.
-    std::vector<int> order = topologicalOrder(g);
-    std::vector<Shape> outputs(n);
-    std::vector<int> depth(n, 0);
+// Shapes, parameter counts and depths in topological order.
+void inferShapes(const Design& design, const DesignGraph& g, const std::vector<int>& order, const NodeChecks& c,
+                 DesignAnalysis& a) {
+    std::vector<Shape> outputs(design.nodes.size());
+    std::vector<int> depth(design.nodes.size(), 0);
     bool nodeTooBig = false;
     for (int i : order) {
-        const Node& node = design.nodes[i];
-        const LayerSpec* spec = specs[i];
+        const LayerSpec* spec = c.specs[i];
         NodeAnalysis na;
-        na.id = node.id;
-        na.type = node.type;
-        na.params = params[i];
+        na.id = design.nodes[i].id;
+        na.type = design.nodes[i].type;
+        na.params = c.params[i];
         bool inputsKnown = true;
         for (const DesignGraph::InEdge& e : g.in[i]) {
             na.inputs.push_back(outputs[e.from]);
@@ -136,52 +162,60 @@ DesignAnalysis analyzeDesign(const Design& design, int classes) {
             depth[i] = std::max(depth[i], depth[e.from] + 1);
         }
         na.depth = depth[i];
-        const bool runnable = spec && paramsOk[i] && g.edgesOk[i] && inputsKnown &&
+        const bool runnable = spec && c.paramsOk[i] && g.edgesOk[i] && inputsKnown &&
                               static_cast<int>(g.in[i].size()) >= spec->minInputs;
-        if (runnable) {
-            try {
-                Shape out = spec->inferShape(na.inputs, na.params);
-                int64_t count = spec->paramCount(na.inputs, na.params);
-                if (layers::elements(out) > kMaxValuesPerSample) {
-                    issues.push_back({node.id, "", spec->type + " output " + shapeToString(out) + " has " +
-                                                       std::to_string(layers::elements(out)) +
-                                                       " values per sample, above the limit of " +
-                                                       std::to_string(kMaxValuesPerSample) +
-                                                       "; use fewer channels or a smaller input"});
-                } else if (count > kMaxParameters) {
-                    issues.push_back({node.id, "", tooManyParameters(*spec, na.params, count)});
-                    nodeTooBig = true;
-                } else {
-                    na.output = out;
-                    na.parameters = count;
-                }
-            } catch (const ShapeError& e) {
-                issues.push_back({node.id, e.field, e.message});
-            } catch (const std::exception& e) {  // a spec bug must not take the editor down
-                issues.push_back({node.id, "", std::string("internal error while inferring the shape: ") + e.what()});
-            }
-        }
+        if (runnable) inferNode(*spec, na, a.issues, nodeTooBig);
         outputs[i] = na.output;
         a.totalParameters = layers::addSat(a.totalParameters, na.parameters);
         a.nodes.push_back(std::move(na));
     }
     if (!nodeTooBig && a.totalParameters > kMaxParameters)
-        issues.push_back({"", "", "the design needs " + gigabytes(a.totalParameters) + " of weights (" +
-                                      std::to_string(a.totalParameters) + " parameters, limit " +
-                                      std::to_string(kMaxParameters) + "); make its layers smaller"});
+        a.issues.push_back({"", "", "the design needs " + gigabytes(a.totalParameters) + " of weights (" +
+                                        std::to_string(a.totalParameters) + " parameters, limit " +
+                                        std::to_string(kMaxParameters) + "); make its layers smaller"});
+}
 
-    // Nodes on or behind a cycle, and repeated ids, never got a turn: list them for lookups.
-    std::vector<bool> listed(n, false);
+// Nodes on or behind a cycle, and repeated ids, never got a turn: list them for lookups.
+void listUnreached(const Design& design, const std::vector<int>& order, const NodeChecks& c, DesignAnalysis& a) {
+    std::vector<bool> listed(design.nodes.size(), false);
     for (int i : order) listed[i] = true;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < design.nodes.size(); ++i) {
         if (listed[i]) continue;
         NodeAnalysis na;
         na.id = design.nodes[i].id;
         na.type = design.nodes[i].type;
-        na.params = params[i];
+        na.params = c.params[i];
         na.ok = false;
         a.nodes.push_back(std::move(na));
     }
+}
+
+// Issues in file order of their node (design-wide ones first), so reports read top-down.
+void sortIssues(std::vector<DesignIssue>& issues, const std::map<std::string, std::size_t>& firstWithId, std::size_t n) {
+    std::stable_sort(issues.begin(), issues.end(), [&](const DesignIssue& x, const DesignIssue& y) {
+        auto rank = [&](const std::string& id) -> long {
+            if (id.empty()) return -1;
+            auto it = firstWithId.find(id);
+            return it == firstWithId.end() ? static_cast<long>(n) : static_cast<long>(it->second);
+        };
+        return rank(x.node) < rank(y.node);
+    });
+}
+
+}  // namespace
+
+DesignAnalysis analyzeDesign(const Design& design, int classes) {
+    DesignAnalysis a;
+    a.classes = classes;
+    const std::size_t n = design.nodes.size();
+    if (classes < 1) a.issues.push_back({"", "classes", "classes must be at least 1, got " + std::to_string(classes)});
+
+    const NodeChecks checks = checkNodes(design, classes, a.issues);
+    DesignGraph g = buildGraph(design, checks.specs);
+    checkGraph(design, g, a.issues);
+    const std::vector<int> order = topologicalOrder(g);
+    inferShapes(design, g, order, checks, a);
+    listUnreached(design, order, checks, a);
 
     for (std::size_t i = 0; i < n; ++i) {
         if (!g.inGraph[i]) continue;
@@ -191,19 +225,11 @@ DesignAnalysis analyzeDesign(const Design& design, int classes) {
 
     // A node is ok when it has an output (Output: its input passed through) and no issue names it.
     std::set<std::string> faulty;
-    for (const DesignIssue& issue : issues) faulty.insert(issue.node);
+    for (const DesignIssue& issue : a.issues) faulty.insert(issue.node);
     for (NodeAnalysis& na : a.nodes)
         if (na.output.empty() || faulty.count(na.id)) na.ok = false;
 
-    // Issues in file order of their node (design-wide ones first), so reports read top-down.
-    std::stable_sort(issues.begin(), issues.end(), [&](const DesignIssue& x, const DesignIssue& y) {
-        auto rank = [&](const std::string& id) -> long {
-            if (id.empty()) return -1;
-            auto it = firstWithId.find(id);
-            return it == firstWithId.end() ? static_cast<long>(n) : static_cast<long>(it->second);
-        };
-        return rank(x.node) < rank(y.node);
-    });
+    sortIssues(a.issues, checks.firstWithId, n);
     return a;
 }
 

@@ -37,7 +37,7 @@ struct DesignAnalysis {
     std::map<std::string, std::vector<std::string>> inputsOf;
 };
 
-// Checks everything of DESIGN.md §2: one Input and one Output, unique valid ids (letters,
+// Checks everything of docs/ARCHITECTURE.md §5: one Input and one Output, unique valid ids (letters,
 // digits, '_' and '-', starting with a letter or '_'), known types, known params of the right
 // type and range, edges naming existing nodes and valid ports, no cycles, all nodes connected
 // from Input to Output, and shapes that fit every layer.

@@ -23,7 +23,7 @@ std::vector<std::string> orderedKeys(const json& obj) {
     return keys;
 }
 
-// One line, with a space after ':' and ',' like the examples in DESIGN.md.
+// One line, with a space after ':' and ',' like the examples in docs/ARCHITECTURE.md §5.
 std::string inlineText(const json& v) {
     if (v.is_object()) {
         std::string s = "{";

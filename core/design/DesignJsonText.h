@@ -1,7 +1,7 @@
 #pragma once
 // The text layout of a saved design: fixed key order (format, name, nodes, edges; id, type,
 // params, pos; from, to, port) and one node or edge per line, so saved files read like the
-// example in DESIGN.md §2 and diff one line per change.
+// example in docs/ARCHITECTURE.md §5 and diff one line per change.
 #include <nlohmann/json.hpp>
 #include <string>
 

@@ -15,7 +15,7 @@
 #include "design/Design.h"
 #include "design/DesignAnalysis.h"
 #include "export/OnnxLayers.h"
-#include "runs/AtomicFile.h"
+#include "storage/AtomicFile.h"
 #include "runs/RunFile.h"
 
 namespace strata {
@@ -64,7 +64,7 @@ void addMetadata(onnx::ModelProto& model, const std::string& key, const std::str
     e->set_value(value);
 }
 
-// The normalization of DESIGN.md §3 as the graph's first nodes: (x - mean) / std per channel,
+// The normalization of docs/ARCHITECTURE.md §6 as the graph's first nodes: (x - mean) / std per channel,
 // with constants of shape [C, 1, 1] (OpenCV 4.6 mis-reads [1, C, 1, 1] here).
 void emitInput(OnnxGraph& graph, const NodeAnalysis& node, const Preprocessing& pre, const std::string& runPath) {
     const int64_t channels = node.output.at(0);

@@ -4,7 +4,7 @@
 // /checkpoint arrays), so the command line and the studio can call it directly.
 //
 // The exported model (opset kOnnxOpset, IR version 7; the op set OpenCV 4.6's dnn module reads):
-//  - input "input": float [N, C, H, W], N dynamic, the image preprocessed per DESIGN.md §3 up
+//  - input "input": float [N, C, H, W], N dynamic, the image preprocessed per docs/ARCHITECTURE.md §6 up
 //    to the [0, 1] scaling (decode, Input channels in gray or RGB order, bilinear resize to
 //    H x W, divide by 255). The per-channel mean/std normalization is the graph's first two
 //    nodes (Sub, Div), so callers need not know the training set's statistics.

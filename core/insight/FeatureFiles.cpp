@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "insight/Pictures.h"
-#include "runs/AtomicFile.h"
+#include "storage/AtomicFile.h"
 #include "runs/MetricsJson.h"
 
 namespace strata {

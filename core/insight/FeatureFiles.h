@@ -1,6 +1,6 @@
 #pragma once
 // `strata features` output: the snapshot's pictures as PNG files plus index.json
-// (strata.features/1, DESIGN.md §4). Torch-free, so the command line can call it.
+// (strata.features/1, docs/ARCHITECTURE.md §9). Torch-free, so the command line can call it.
 #include <nlohmann/json.hpp>
 #include <string>
 

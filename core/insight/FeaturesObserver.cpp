@@ -80,17 +80,50 @@ void FeaturesObserver::epochEnd(GraphModuleImpl& model, int epoch, RunData& run)
     }
 }
 
-FeaturesObserver* addFeatureObservers(std::vector<std::unique_ptr<TrainingObserver>>& observers,
-                                      FeatureWatchSetup setup) {
+void FeaturesObserver::runStart(GraphModuleImpl& model, RunData& run, bool resumed) {
+    if (!resumed) epochEnd(model, 0, run);
+}
+
+FeatureSnapshotExtension::FeatureSnapshotExtension(std::function<void(const FeatureSnapshot&)> emit)
+    : emit_(std::move(emit)) {}
+
+void FeatureSnapshotExtension::setPinnedLayer(const std::string& layer) {
+    std::lock_guard<std::mutex> lock(pinnedMutex_);
+    pinnedLayer_ = layer;
+}
+
+std::string FeatureSnapshotExtension::pinnedLayer() const {
+    std::lock_guard<std::mutex> lock(pinnedMutex_);
+    return pinnedLayer_;
+}
+
+std::vector<std::unique_ptr<TrainingObserver>> FeatureSnapshotExtension::observers(const TrainingSetup& s) {
+    std::vector<std::unique_ptr<TrainingObserver>> made;
+    if (s.config.rank != 0) return made;  // data-parallel: rank 0 alone snapshots
+    const TrainingData& data = s.data;
+    FeatureWatchSetup w;
+    w.source = &data.valSource();  // the training source when there is no validation
+    w.pool = data.hasVal() ? data.valIdx : data.trainIdx;
+    w.paths = data.val ? data.valPaths : data.images.paths;
+    w.mean = data.mean;
+    w.stdev = data.stdev;
+    w.classes = data.images.classes;
+    w.spec = s.spec;
+    w.probeImage = s.config.probeImage;
+    w.seed = uint64_t(s.config.seed);
+    w.pinnedLayer = [this] { return pinnedLayer(); };
+    w.emit = emit_;
+    w.log = s.log;
+    w.resumed = s.resumed;
+
     GradientHistory earlier;
     FeatureSnapshot recorded;
-    if (setup.resumed && readSnapshot(*setup.resumed, recorded)) earlier = recorded.gradients;
+    if (w.resumed && readSnapshot(*w.resumed, recorded)) earlier = recorded.gradients;
     auto gradients = std::make_unique<GradientNormsObserver>(earlier);
-    auto features = std::make_unique<FeaturesObserver>(std::move(setup), gradients.get());
-    FeaturesObserver* handle = features.get();
-    observers.push_back(std::move(gradients));
-    observers.push_back(std::move(features));
-    return handle;
+    auto features = std::make_unique<FeaturesObserver>(std::move(w), gradients.get());
+    made.push_back(std::move(gradients));
+    made.push_back(std::move(features));
+    return made;
 }
 
 }  // namespace strata

@@ -1,6 +1,6 @@
 #pragma once
 // Which layers have a place in the feature hierarchy, their depth, and which of them represent
-// "early", "middle" and "deep" (DESIGN.md §1). Torch-free: works on the design analysis, so the
+// "early", "middle" and "deep" (docs/ARCHITECTURE.md §9). Torch-free: works on the design analysis, so the
 // command line, the studio and the trainer agree on the same layers.
 #include <string>
 #include <vector>

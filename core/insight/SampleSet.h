@@ -1,6 +1,6 @@
 #pragma once
 // The dataset sample the feature computations look at (patches, probes, projection,
-// confusion), preprocessed by the one contract of DESIGN.md §3: decodeImage for the uint8
+// confusion), preprocessed by the one contract of docs/ARCHITECTURE.md §6: decodeImage for the uint8
 // stage, BatchSource for scaling and normalization. Internal to core/insight (torch).
 #include <torch/torch.h>
 

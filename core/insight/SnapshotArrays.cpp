@@ -72,23 +72,13 @@ nlohmann::json layerMeta(const std::string& layer, int depth, const std::string&
 
 }  // namespace
 
-void storeSnapshot(const FeatureSnapshot& s, RunData& run) {
-    std::vector<NamedArray> arrays;
-    nlohmann::json meta = {{"format", kMetaFormat},
-                           {"epoch", s.epoch},
-                           {"classes", s.classes},
-                           {"filters_layer", s.filtersLayer},
-                           {"pinned_layer", s.pinnedLayer},
-                           {"sample_images", s.sampleImages}};
-    nlohmann::json layers = nlohmann::json::array();
-    for (const LayerDepth& l : s.layers)
-        layers.push_back({{"id", l.id}, {"type", l.type}, {"depth", l.depth}, {"role", l.role}, {"spatial", l.spatial}});
-    meta["layers"] = layers;
-    if (!s.filters.empty()) arrays.push_back(pictureArray("filters", s.filters));
-    if (!s.probeImage.empty()) arrays.push_back(pictureArray("probe_image", s.probeImage));
+namespace {
 
+// Each part of a snapshot: its metadata as JSON, its arrays appended to `arrays` (the file
+// keeps them in this order).
+nlohmann::json storeActivations(const std::vector<LayerActivations>& activations, std::vector<NamedArray>& arrays) {
     nlohmann::json acts = nlohmann::json::array();
-    for (const LayerActivations& a : s.activations) {
+    for (const LayerActivations& a : activations) {
         nlohmann::json j = layerMeta(a.layer, a.depth, a.role);
         j["channels"] = a.channels;
         j["mean_activation"] = a.meanActivation;
@@ -99,10 +89,12 @@ void storeSnapshot(const FeatureSnapshot& s, RunData& run) {
         }
         acts.push_back(std::move(j));
     }
-    meta["activations"] = acts;
+    return acts;
+}
 
+nlohmann::json storePatches(const std::vector<LayerPatches>& layers, std::vector<NamedArray>& arrays) {
     nlohmann::json patches = nlohmann::json::array();
-    for (const LayerPatches& p : s.patches) {
+    for (const LayerPatches& p : layers) {
         nlohmann::json j = layerMeta(p.layer, p.depth, p.role);
         j["channels"] = p.channels;
         j["activations"] = p.activations;
@@ -119,19 +111,12 @@ void storeSnapshot(const FeatureSnapshot& s, RunData& run) {
         }
         patches.push_back(std::move(j));
     }
-    meta["patches"] = patches;
+    return patches;
+}
 
-    nlohmann::json probe = nlohmann::json::array();
-    for (const ProbePoint& p : s.probe) {
-        nlohmann::json j = layerMeta(p.layer, p.depth, p.role);
-        j["accuracy"] = p.accuracy;
-        probe.push_back(std::move(j));
-    }
-    meta["probe"] = probe;
-
-    const FeatureProjection& pr = s.projection;
-    meta["projection"] = {{"layer", pr.layer}, {"silhouette", pr.silhouette}, {"silhouette_full", pr.silhouetteFull}};
-    if (pr.hasInitialSilhouette) meta["projection"]["initial_silhouette"] = pr.initialSilhouette;
+nlohmann::json storeProjection(const FeatureProjection& pr, std::vector<NamedArray>& arrays) {
+    nlohmann::json meta = {{"layer", pr.layer}, {"silhouette", pr.silhouette}, {"silhouette_full", pr.silhouetteFull}};
+    if (pr.hasInitialSilhouette) meta["initial_silhouette"] = pr.initialSilhouette;
     if (!pr.x.empty()) {
         NamedArray x{"projection/x", NamedArray::Type::Float32, {int64_t(pr.x.size())}, pr.x, {}, {}};
         NamedArray y{"projection/y", NamedArray::Type::Float32, {int64_t(pr.y.size())}, pr.y, {}, {}};
@@ -141,34 +126,166 @@ void storeSnapshot(const FeatureSnapshot& s, RunData& run) {
         arrays.push_back(std::move(y));
         arrays.push_back(std::move(labels));
     }
+    return meta;
+}
 
-    const GradientHistory& g = s.gradients;
-    meta["gradients"] = {{"layers", g.layers}};
+nlohmann::json storeGradients(const GradientHistory& g, std::vector<NamedArray>& arrays) {
     if (!g.steps.empty()) {
         arrays.push_back({"gradients/norms", NamedArray::Type::Float32,
                           {int64_t(g.layers.size()), int64_t(g.steps.size())}, g.norms, {}, {}});
         arrays.push_back({"gradients/steps", NamedArray::Type::Int64, {int64_t(g.steps.size())}, {}, g.steps, {}});
     }
+    return {{"layers", g.layers}};
+}
 
-    const ConfusionView& c = s.confusion;
-    meta["confusion"] = {{"per_class_accuracy", c.perClassAccuracy}, {"example_paths", c.examplePaths}};
+nlohmann::json storeConfusion(const ConfusionView& c, std::vector<NamedArray>& arrays) {
     if (!c.counts.empty()) {
         NamedArray counts{"confusion/counts", NamedArray::Type::Int64,
                           {int64_t(c.counts.size()), int64_t(c.counts.size())}, {}, {}, {}};
         for (const auto& row : c.counts) counts.i64.insert(counts.i64.end(), row.begin(), row.end());
         arrays.push_back(std::move(counts));
     }
+    return {{"per_class_accuracy", c.perClassAccuracy}, {"example_paths", c.examplePaths}};
+}
 
-    const SaliencyView& sv = s.saliency;
-    meta["saliency"] = {{"method", sv.method}, {"layer", sv.layer}, {"predicted", sv.predicted}, {"probability", sv.probability}};
+nlohmann::json storeSaliency(const SaliencyView& sv, std::vector<NamedArray>& arrays) {
     if (!sv.heat.empty()) arrays.push_back(pictureArray("saliency/heat", sv.heat));
     if (!sv.overlay.empty()) arrays.push_back(pictureArray("saliency/overlay", sv.overlay));
+    return {{"method", sv.method}, {"layer", sv.layer}, {"predicted", sv.predicted}, {"probability", sv.probability}};
+}
+
+}  // namespace
+
+void storeSnapshot(const FeatureSnapshot& s, RunData& run) {
+    std::vector<NamedArray> arrays;
+    nlohmann::json meta = {{"format", kMetaFormat},
+                           {"epoch", s.epoch},
+                           {"classes", s.classes},
+                           {"filters_layer", s.filtersLayer},
+                           {"pinned_layer", s.pinnedLayer},
+                           {"sample_images", s.sampleImages}};
+    nlohmann::json layers = nlohmann::json::array();
+    for (const LayerDepth& l : s.layers)
+        layers.push_back({{"id", l.id}, {"type", l.type}, {"depth", l.depth}, {"role", l.role}, {"spatial", l.spatial}});
+    meta["layers"] = layers;
+    if (!s.filters.empty()) arrays.push_back(pictureArray("filters", s.filters));
+    if (!s.probeImage.empty()) arrays.push_back(pictureArray("probe_image", s.probeImage));
+    meta["activations"] = storeActivations(s.activations, arrays);
+    meta["patches"] = storePatches(s.patches, arrays);
+    nlohmann::json probe = nlohmann::json::array();
+    for (const ProbePoint& p : s.probe) {
+        nlohmann::json j = layerMeta(p.layer, p.depth, p.role);
+        j["accuracy"] = p.accuracy;
+        probe.push_back(std::move(j));
+    }
+    meta["probe"] = probe;
+    meta["projection"] = storeProjection(s.projection, arrays);
+    meta["gradients"] = storeGradients(s.gradients, arrays);
+    meta["confusion"] = storeConfusion(s.confusion, arrays);
+    meta["saliency"] = storeSaliency(s.saliency, arrays);
 
     // Class names and paths come from file names: replace invalid UTF-8 instead of failing.
     const std::string text = meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     arrays.insert(arrays.begin(), u8Array("meta", {int64_t(text.size())}, std::vector<uint8_t>(text.begin(), text.end())));
     run.features = std::move(arrays);
 }
+
+namespace {
+
+// The reading side of each part of a snapshot: `j` its metadata, `a` the snapshot's arrays.
+// Missing or misshapen arrays leave the part empty; missing metadata throws (json::exception).
+// The fields layerMeta() wrote, plus the channels, for activations and patches alike.
+template <typename LayerPart>
+void readLayerFields(const nlohmann::json& j, LayerPart& part) {
+    part.layer = j.at("layer");
+    part.depth = j.at("depth");
+    part.role = j.at("role");
+    part.channels = j.at("channels").template get<std::vector<int>>();
+}
+
+std::vector<LayerActivations> readActivations(const nlohmann::json& meta, const std::vector<NamedArray>& a) {
+    std::vector<LayerActivations> out;
+    for (const auto& j : meta) {
+        LayerActivations l;
+        readLayerFields(j, l);
+        l.meanActivation = j.at("mean_activation").get<std::vector<float>>();
+        if (const NamedArray* maps = findArray(a, "activations/" + l.layer); maps && maps->shape.size() == 3)
+            for (int64_t k = 0; k < maps->shape[0]; ++k)
+                l.maps.push_back(slicePicture(*maps, size_t(k), int(maps->shape[1]), int(maps->shape[2]), 1));
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+std::vector<LayerPatches> readPatches(const nlohmann::json& meta, const std::vector<NamedArray>& a) {
+    std::vector<LayerPatches> out;
+    for (const auto& j : meta) {
+        LayerPatches p;
+        readLayerFields(j, p);
+        p.activations = j.at("activations").get<std::vector<std::vector<float>>>();
+        const NamedArray* crops = findArray(a, "patches/" + p.layer);
+        if (crops && crops->shape.size() == 5) {
+            const auto& sh = crops->shape;
+            for (int64_t k = 0; k < sh[0]; ++k) {
+                std::vector<Picture> list;
+                for (int64_t r = 0; r < sh[1]; ++r)
+                    list.push_back(slicePicture(*crops, size_t(k * sh[1] + r), int(sh[2]), int(sh[3]), int(sh[4])));
+                p.crops.push_back(std::move(list));
+            }
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+FeatureProjection readProjection(const nlohmann::json& pj, const std::vector<NamedArray>& a) {
+    FeatureProjection pr;
+    pr.layer = pj.at("layer");
+    pr.silhouette = pj.at("silhouette");
+    pr.silhouetteFull = pj.value("silhouette_full", 0.0);
+    if (pj.contains("initial_silhouette")) {
+        pr.hasInitialSilhouette = true;
+        pr.initialSilhouette = pj.at("initial_silhouette");
+    }
+    if (const NamedArray* x = findArray(a, "projection/x")) pr.x = x->f32;
+    if (const NamedArray* y = findArray(a, "projection/y")) pr.y = y->f32;
+    if (const NamedArray* l = findArray(a, "projection/labels")) pr.labels.assign(l->i64.begin(), l->i64.end());
+    return pr;
+}
+
+GradientHistory readGradients(const nlohmann::json& gj, const std::vector<NamedArray>& a) {
+    GradientHistory g;
+    g.layers = gj.at("layers").get<std::vector<std::string>>();
+    if (const NamedArray* n = findArray(a, "gradients/norms")) g.norms = n->f32;
+    if (const NamedArray* st = findArray(a, "gradients/steps")) g.steps = st->i64;
+    if (g.norms.size() != g.layers.size() * g.steps.size()) g = {};
+    return g;
+}
+
+ConfusionView readConfusion(const nlohmann::json& cj, const std::vector<NamedArray>& a) {
+    ConfusionView c;
+    c.perClassAccuracy = cj.at("per_class_accuracy").get<std::vector<double>>();
+    c.examplePaths = cj.at("example_paths").get<std::vector<std::vector<std::vector<std::string>>>>();
+    if (const NamedArray* counts = findArray(a, "confusion/counts"); counts && counts->shape.size() == 2) {
+        const size_t n = size_t(counts->shape[0]);
+        for (size_t r = 0; r < n; ++r)
+            c.counts.emplace_back(counts->i64.begin() + ptrdiff_t(r * n), counts->i64.begin() + ptrdiff_t((r + 1) * n));
+    }
+    return c;
+}
+
+SaliencyView readSaliency(const nlohmann::json& sj, const std::vector<NamedArray>& a) {
+    SaliencyView sv;
+    sv.method = sj.at("method");
+    sv.layer = sj.at("layer");
+    sv.predicted = sj.at("predicted");
+    sv.probability = sj.at("probability");
+    sv.heat = pictureFrom(findArray(a, "saliency/heat"));
+    sv.overlay = pictureFrom(findArray(a, "saliency/overlay"));
+    return sv;
+}
+
+}  // namespace
 
 bool readSnapshot(const RunData& run, FeatureSnapshot& out) {
     const NamedArray* metaArray = findArray(run.features, "meta");
@@ -187,73 +304,13 @@ bool readSnapshot(const RunData& run, FeatureSnapshot& out) {
             s.layers.push_back({j.at("id"), j.at("type"), j.at("depth"), j.at("role"), j.at("spatial")});
         s.filters = pictureFrom(findArray(a, "filters"));
         s.probeImage = pictureFrom(findArray(a, "probe_image"));
-
-        for (const auto& j : meta.at("activations")) {
-            LayerActivations l;
-            l.layer = j.at("layer");
-            l.depth = j.at("depth");
-            l.role = j.at("role");
-            l.channels = j.at("channels").get<std::vector<int>>();
-            l.meanActivation = j.at("mean_activation").get<std::vector<float>>();
-            if (const NamedArray* maps = findArray(a, "activations/" + l.layer); maps && maps->shape.size() == 3)
-                for (int64_t k = 0; k < maps->shape[0]; ++k)
-                    l.maps.push_back(slicePicture(*maps, size_t(k), int(maps->shape[1]), int(maps->shape[2]), 1));
-            s.activations.push_back(std::move(l));
-        }
-        for (const auto& j : meta.at("patches")) {
-            LayerPatches p;
-            p.layer = j.at("layer");
-            p.depth = j.at("depth");
-            p.role = j.at("role");
-            p.channels = j.at("channels").get<std::vector<int>>();
-            p.activations = j.at("activations").get<std::vector<std::vector<float>>>();
-            const NamedArray* crops = findArray(a, "patches/" + p.layer);
-            if (crops && crops->shape.size() == 5) {
-                const auto& sh = crops->shape;
-                for (int64_t k = 0; k < sh[0]; ++k) {
-                    std::vector<Picture> list;
-                    for (int64_t r = 0; r < sh[1]; ++r)
-                        list.push_back(slicePicture(*crops, size_t(k * sh[1] + r), int(sh[2]), int(sh[3]), int(sh[4])));
-                    p.crops.push_back(std::move(list));
-                }
-            }
-            s.patches.push_back(std::move(p));
-        }
+        s.activations = readActivations(meta.at("activations"), a);
+        s.patches = readPatches(meta.at("patches"), a);
         for (const auto& j : meta.at("probe")) s.probe.push_back({j.at("layer"), j.at("depth"), j.at("role"), j.at("accuracy")});
-
-        const auto& pj = meta.at("projection");
-        s.projection.layer = pj.at("layer");
-        s.projection.silhouette = pj.at("silhouette");
-        s.projection.silhouetteFull = pj.value("silhouette_full", 0.0);
-        if (pj.contains("initial_silhouette")) {
-            s.projection.hasInitialSilhouette = true;
-            s.projection.initialSilhouette = pj.at("initial_silhouette");
-        }
-        if (const NamedArray* x = findArray(a, "projection/x")) s.projection.x = x->f32;
-        if (const NamedArray* y = findArray(a, "projection/y")) s.projection.y = y->f32;
-        if (const NamedArray* l = findArray(a, "projection/labels")) s.projection.labels.assign(l->i64.begin(), l->i64.end());
-
-        s.gradients.layers = meta.at("gradients").at("layers").get<std::vector<std::string>>();
-        if (const NamedArray* n = findArray(a, "gradients/norms")) s.gradients.norms = n->f32;
-        if (const NamedArray* st = findArray(a, "gradients/steps")) s.gradients.steps = st->i64;
-        if (s.gradients.norms.size() != s.gradients.layers.size() * s.gradients.steps.size()) s.gradients = {};
-
-        const auto& cj = meta.at("confusion");
-        s.confusion.perClassAccuracy = cj.at("per_class_accuracy").get<std::vector<double>>();
-        s.confusion.examplePaths = cj.at("example_paths").get<std::vector<std::vector<std::vector<std::string>>>>();
-        if (const NamedArray* c = findArray(a, "confusion/counts"); c && c->shape.size() == 2) {
-            const size_t n = size_t(c->shape[0]);
-            for (size_t r = 0; r < n; ++r)
-                s.confusion.counts.emplace_back(c->i64.begin() + ptrdiff_t(r * n), c->i64.begin() + ptrdiff_t((r + 1) * n));
-        }
-
-        const auto& sj = meta.at("saliency");
-        s.saliency.method = sj.at("method");
-        s.saliency.layer = sj.at("layer");
-        s.saliency.predicted = sj.at("predicted");
-        s.saliency.probability = sj.at("probability");
-        s.saliency.heat = pictureFrom(findArray(a, "saliency/heat"));
-        s.saliency.overlay = pictureFrom(findArray(a, "saliency/overlay"));
+        s.projection = readProjection(meta.at("projection"), a);
+        s.gradients = readGradients(meta.at("gradients"), a);
+        s.confusion = readConfusion(meta.at("confusion"), a);
+        s.saliency = readSaliency(meta.at("saliency"), a);
         out = std::move(s);
         return true;
     } catch (const nlohmann::json::exception&) {

@@ -1,6 +1,6 @@
 #include "runs/ConfigAttrs.h"
 
-#include "runs/H5Helpers.h"
+#include "storage/H5Attributes.h"
 
 #include <algorithm>
 #include <cstdint>

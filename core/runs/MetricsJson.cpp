@@ -1,6 +1,6 @@
 #include "runs/MetricsJson.h"
 
-#include "runs/AtomicFile.h"
+#include "storage/AtomicFile.h"
 
 #include <stdexcept>
 

@@ -1,5 +1,5 @@
 #pragma once
-// The metrics JSON of DESIGN.md §4 ("strata.metrics/1").
+// The metrics JSON of docs/ARCHITECTURE.md §9 ("strata.metrics/1").
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

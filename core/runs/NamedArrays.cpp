@@ -1,6 +1,7 @@
 #include "runs/NamedArrays.h"
 
-#include "runs/H5Helpers.h"
+#include "storage/H5Attributes.h"
+#include "storage/H5Groups.h"
 
 #include <stdexcept>
 #include <string>

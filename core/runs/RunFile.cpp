@@ -1,10 +1,12 @@
-// Writing the run file of DESIGN.md §5. The layout lives here; typed attributes and arrays
+// Writing the run file of docs/ARCHITECTURE.md §8. The layout lives here; typed attributes and arrays
 // are in ConfigAttrs and NamedArrays.
 #include "runs/RunFile.h"
 
-#include "runs/AtomicFile.h"
+#include "storage/AtomicFile.h"
 #include "runs/ConfigAttrs.h"
-#include "runs/H5Helpers.h"
+#include "storage/H5Attributes.h"
+#include "storage/H5Groups.h"
+#include "storage/H5Lock.h"
 #include "runs/NamedArrays.h"
 
 #include <algorithm>
@@ -57,6 +59,11 @@ void writeMetrics(H5::H5File& f, const RunData& run) {
     H5::Group step = h5::createOrderedGroup(metrics, "step");
     writeInt64s(step, "step", run.steps);
     writeDoubles(step, "loss", run.stepLoss);
+    if (run.hasTest) {
+        H5::Group test = metrics.createGroup("test");
+        h5::writeDoubleAttr(test, "loss", run.testLoss);
+        h5::writeDoubleAttr(test, "accuracy", run.testAccuracy);
+    }
 }
 
 void writeLayout(H5::H5File& f, const RunData& run) {

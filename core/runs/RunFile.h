@@ -1,5 +1,5 @@
 #pragma once
-// The run file of DESIGN.md §5: HDF5, readable by h5py, written whole and atomically (temp
+// The run file of docs/ARCHITECTURE.md §8: HDF5, readable by h5py, written whole and atomically (temp
 // file + rename) at each epoch end, so a reader never sees half a write and the file is not
 // held open between writes. Torch-free: tensors travel as plain arrays.
 #include <nlohmann/json.hpp>
@@ -44,6 +44,10 @@ struct RunData {
     // "/metrics/step": datasets "step" (int64) and "loss" (float64)
     std::vector<int64_t> steps;
     std::vector<double> stepLoss;
+    // "/metrics/test": attrs loss and accuracy of the evaluation on the test folder after the
+    // last epoch (--test); the group is absent when none ran (and in older files)
+    bool hasTest = false;
+    double testLoss = 0, testAccuracy = 0;
     // "/checkpoint": one dataset per parameter and buffer, named by module path
     std::vector<NamedArray> checkpoint;
     // "/optimizer": datasets (optimizer state, RNG state) + attrs epoch and step

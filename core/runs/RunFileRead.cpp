@@ -1,9 +1,11 @@
-// Reading the run file of DESIGN.md §5: the whole run, or only the summary that
+// Reading the run file of docs/ARCHITECTURE.md §8: the whole run, or only the summary that
 // `strata runs` and the runs panel list (no checkpoint, optimizer or features data).
 #include "runs/RunFile.h"
 
 #include "runs/ConfigAttrs.h"
-#include "runs/H5Helpers.h"
+#include "storage/H5Attributes.h"
+#include "storage/H5Groups.h"
+#include "storage/H5Lock.h"
 #include "runs/NamedArrays.h"
 
 #include <filesystem>
@@ -82,6 +84,19 @@ struct Reader {
         H5::Group step = group(metrics, "step", "/metrics/step");
         run.steps = int64s(dataset(step, "step", "/metrics/step/step"));
         run.stepLoss = doubles(dataset(step, "loss", "/metrics/step/loss"));
+        readTest(metrics, run);
+    }
+
+    // Optional: only runs trained with a test folder have it.
+    void readTest(const H5::Group& metrics, RunData& run) {
+        if (!metrics.nameExists("test") || metrics.childObjType("test") != H5O_TYPE_GROUP) return;
+        H5::Group test = metrics.openGroup("test");
+        for (const char* name : {"loss", "accuracy"})
+            if (!test.attrExists(name))
+                throw error(std::string("/metrics/test has no \"") + name + "\" attribute");
+        run.testLoss = h5::readDouble(test.openAttribute("loss"));
+        run.testAccuracy = h5::readDouble(test.openAttribute("accuracy"));
+        run.hasTest = true;
     }
 
     void readState(RunData& run) {
@@ -95,7 +110,7 @@ struct Reader {
         run.epoch = h5::readInt64(optimizer.openAttribute("epoch"));
         run.step = h5::readInt64(optimizer.openAttribute("step"));
         run.optimizer = h5::readNamedArrays(optimizer);
-        // Features are optional snapshots (DESIGN.md §5).
+        // Features are optional snapshots (docs/ARCHITECTURE.md §8).
         if (file.nameExists("features"))
             run.features = h5::readNamedArrays(group(file, "features", "/features"));
     }

@@ -1,5 +1,5 @@
 #pragma once
-// Every training setting, with the defaults of DESIGN.md §3. Torch-free: the studio fills
+// Every training setting, with the defaults of docs/ARCHITECTURE.md §7. Torch-free: the studio fills
 // one of these from its settings panel.
 #include <nlohmann/json.hpp>
 #include <cstdint>
@@ -28,7 +28,7 @@ struct TrainConfig {
     // Feature snapshots at each epoch end (the studio asks; `strata train --features`).
     bool features = false;
     std::string probeImage;  // image for activations and saliency; "" = the first training image
-    // Data-parallel training: this process's rank among world_size (DESIGN.md §9).
+    // Data-parallel training: this process's rank among world_size (docs/ARCHITECTURE.md §10).
     int rank = 0;
     int worldSize = 1;
 

@@ -1,13 +1,15 @@
 #pragma once
-// Trains a design on an image folder. Torch-free interface: the studio's worker thread and
-// the command line both drive it through plain structs and a callback per event.
+// Trains a design on an image folder: the bare training loop, run in steps (train/TrainingRun).
+// Torch-free interface: callers drive it through plain structs and a callback per event, and
+// add what the loop itself doesn't know — feature snapshots (extensions) and data-parallel
+// training (a parallel strategy). core/job/TrainingJob wires those from the settings for the
+// command line and the studio.
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "design/Design.h"
-#include "insight/FeatureSnapshot.h"
 #include "runs/MetricsJson.h"
 #include "train/TrainConfig.h"
 
@@ -28,8 +30,13 @@ struct TrainEvents {
     std::function<void(int64_t done, int64_t total)> loading;     // decoding the image folders
     std::function<void(const BatchEvent&)> batch;
     std::function<void(const EpochRecord&)> epoch;                // after the run file holds the epoch
-    std::function<void(const FeatureSnapshot&)> features;         // after each epoch, when config.features
 };
+
+class ParallelStrategy;
+class TrainingExtension;
+// Joins the other ranks of config.rank / config.worldSize; called before the data is decoded,
+// so a missing rank or a wrong address fails fast.
+using ParallelJoin = std::function<std::unique_ptr<ParallelStrategy>(const TrainConfig& config)>;
 
 struct TrainResult {
     enum class Status { Finished, Stopped, Failed } status = Status::Finished;
@@ -43,6 +50,10 @@ public:
     Trainer(Design design, TrainConfig config);
     ~Trainer();
     void setEvents(TrainEvents events);
+    // Observers for the loop, made once the run is set up (see train/TrainingExtension.h).
+    void addExtension(std::shared_ptr<TrainingExtension> extension);
+    // Required when config.worldSize > 1 (run() refuses otherwise).
+    void setParallel(ParallelJoin join);
 
     // Blocks until training ends; call it on the thread that trains. Throws DesignError,
     // DataError, RunFileError or std::invalid_argument for bad input found before training
@@ -53,9 +64,6 @@ public:
     void pause() { paused_ = true; }
     void resume() { paused_ = false; }
     void stop() { stopped_ = true; }
-    // Thread-safe: the layer the next feature snapshots show besides early/middle/deep ("" for
-    // none); read at each epoch end. An id that names no layer is ignored (and logged).
-    void setPinnedLayer(const std::string& layer);
 
 private:
     struct Impl;

@@ -2,7 +2,7 @@
 //   bench_studio_training DATA_DIR [EPOCHS=1] [ROUNDS=3] [THREADS=the studio's setting]
 // Each round trains the reference CNN on DATA_DIR through the studio's Train button (window,
 // live plots, feature snapshots) while a 5 ms timer probes the UI thread, then runs the same
-// Trainer headless (what `strata train` runs) with the same settings. Rounds interleave the two
+// TrainingJob headless (what `strata train` runs) with the same settings. Rounds interleave the two
 // so that a disturbance of the shared machine hits both alike. Prints every round, the best of
 // each side and their ratio, the longest UI stall, and the CPU the UI thread used while the
 // studio trained (what the window costs the training threads, in share of one core).
@@ -18,14 +18,14 @@
 #include <cstdio>
 
 #include "MainWindow.h"
-#include "TrainingController.h"
+#include "TrainingFlow.h"
 #include "design/Templates.h"
 #include "model/DesignDocument.h"
-#include "training/StallProbe.h"
+#include "support/StallProbe.h"
 #include "training/TrainingPanel.h"
 #include "training/TrainingSettingsPanel.h"
 #include "train/MallocTuning.h"
-#include "train/Trainer.h"
+#include "job/TrainingJob.h"
 
 using namespace strata;
 
@@ -70,11 +70,10 @@ int main(int argc, char** argv) {
     window.setAutomation(true);
     window.newDesign("reference-cnn");
     window.setDataFolder(data);
-    TrainingController* training = window.training();
-    TrainConfig config = training->settingsPanel()->config();
+    TrainConfig config = window.settingsPanel()->config();
     config.epochs = epochs;
     if (argc > 4) config.threads = std::max(1, std::atoi(argv[4]));
-    training->settingsPanel()->setConfig(config);
+    window.settingsPanel()->setConfig(config);
     window.resize(1600, 1000);
     window.show();
 
@@ -84,15 +83,14 @@ int main(int argc, char** argv) {
         StallProbe probe;
         MetricsSummary studio;
         QEventLoop loop;
-        const auto connection = QObject::connect(
-            training->trainingPanel()->session(), &TrainingSession::ended, &loop,
-            [&](bool, bool, const QString&, const QString&, const MetricsSummary& m) {
-                studio = m;
-                loop.quit();
-            });
+        const auto connection = QObject::connect(&window, &MainWindow::trainingFinished, &loop,
+                                                 [&](const TrainResult& result) {
+                                                     studio = result.metrics;
+                                                     loop.quit();
+                                                 });
         const double cpu0 = threadCpuSeconds(), wall0 = wallSeconds();
         if (qEnvironmentVariableIsEmpty("NO_PROBE")) probe.start();
-        training->trainingPanel()->trainButton()->click();
+        window.trainingPanel()->trainButton()->click();
         loop.exec();
         probe.stop();
         const double roundCpu = threadCpuSeconds() - cpu0, roundWall = wallSeconds() - wall0;
@@ -101,11 +99,11 @@ int main(int argc, char** argv) {
         QObject::disconnect(connection);
         maxStall = std::max(maxStall, probe.maxStallMs());
 
-        TrainConfig headless = training->settingsPanel()->config();
+        TrainConfig headless = window.settingsPanel()->config();
         headless.data = data.toStdString();
         headless.run = tmp.filePath(QString("headless-%1.h5").arg(r)).toStdString();
         const MetricsSummary cli = qEnvironmentVariableIsEmpty("STUDIO_ONLY")
-                                       ? Trainer(window.document()->design(), headless).run().metrics
+                                       ? TrainingJob(window.document()->design(), headless).run().metrics
                                        : MetricsSummary();
         threads = cli.threads;
 

@@ -185,5 +185,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDecodeCache)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(TestDecodeCache)
 #include "test_decode_cache.moc"

@@ -1,4 +1,4 @@
-// The design file (DESIGN.md §2): parse, write and re-read without loss, the chained short form,
+// The design file (docs/ARCHITECTURE.md §5): parse, write and re-read without loss, the chained short form,
 // error messages that point at the file, line, column or field, and atomic saves.
 #include "design/Design.h"
 
@@ -293,5 +293,6 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestDesignFormat)
+#include "support/TestRegistry.h"
+STRATA_TEST_APPLESS_MAIN(TestDesignFormat)
 #include "test_design_format.moc"

@@ -1,4 +1,4 @@
-// Validation rules of DESIGN.md §2: every mistake is reported once, on the node at fault, with
+// Validation rules of docs/ARCHITECTURE.md §5: every mistake is reported once, on the node at fault, with
 // a message that says how to fix it; analysis never throws for graph problems.
 #include "design/DesignAnalysis.h"
 
@@ -361,7 +361,7 @@ private slots:
     }
 
     void shapeErrorsDoNotCascade() {
-        // The DESIGN.md example: a Linear on an image. Its consumers stay quiet.
+        // The docs/ARCHITECTURE.md §5 example: a Linear on an image. Its consumers stay quiet.
         const Design d = design(std::string(kIn) + R"(,
             {"id": "conv", "type": "Conv2d", "params": {"out_channels": 64, "kernel_size": 1}},
             {"id": "fc", "type": "Linear", "params": {"out_features": 32}}, {"id": "relu", "type": "ReLU"},
@@ -456,5 +456,6 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestDesignValidation)
+#include "support/TestRegistry.h"
+STRATA_TEST_APPLESS_MAIN(TestDesignValidation)
 #include "test_design_validation.moc"

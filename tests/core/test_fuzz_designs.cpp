@@ -393,5 +393,6 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(FuzzDesignsTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_APPLESS_MAIN(FuzzDesignsTest)
 #include "test_fuzz_designs.moc"

@@ -352,5 +352,6 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(FuzzImagesTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_APPLESS_MAIN(FuzzImagesTest)
 #include "test_fuzz_images.moc"

@@ -224,5 +224,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestIdxImport)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(TestIdxImport)
 #include "test_idx_import.moc"

@@ -321,5 +321,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestImageFolder)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(TestImageFolder)
 #include "test_image_folder.moc"

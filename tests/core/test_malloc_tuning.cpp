@@ -86,5 +86,6 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(MallocTuningTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_APPLESS_MAIN(MallocTuningTest)
 #include "test_malloc_tuning.moc"

@@ -1,4 +1,4 @@
-// The metrics JSON (DESIGN.md §4): exact keys, validation keys only for epochs that have them,
+// The metrics JSON (docs/ARCHITECTURE.md §9): exact keys, validation keys only for epochs that have them,
 // "test" only with a test evaluation, and an atomic, readable file.
 #include "runs/MetricsJson.h"
 
@@ -162,5 +162,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestMetricsJson)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(TestMetricsJson)
 #include "test_metrics_json.moc"

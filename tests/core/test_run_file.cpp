@@ -1,4 +1,4 @@
-// The run file (DESIGN.md §5): a full round trip of every field, the summary read, errors that
+// The run file (docs/ARCHITECTURE.md §8): a full round trip of every field, the summary read, errors that
 // name the path, atomic replacement, failed writes that keep the old file, and that h5py reads
 // what Strata writes.
 #include "runs/RunFile.h"
@@ -403,5 +403,6 @@ with h5py.File(sys.argv[1], "r") as f:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRunFile)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(TestRunFile)
 #include "test_run_file.moc"

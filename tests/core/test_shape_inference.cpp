@@ -427,5 +427,6 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestShapeInference)
+#include "support/TestRegistry.h"
+STRATA_TEST_APPLESS_MAIN(TestShapeInference)
 #include "test_shape_inference.moc"

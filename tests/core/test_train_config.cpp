@@ -60,5 +60,6 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TrainConfigTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_APPLESS_MAIN(TrainConfigTest)
 #include "test_train_config.moc"

@@ -329,5 +329,6 @@ print(list(f["config"].attrs["classes"]))
     }
 };
 
-QTEST_GUILESS_MAIN(CliTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(CliTest)
 #include "test_cli.moc"

@@ -366,5 +366,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(DistributedTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(DistributedTest)
 #include "test_distributed.moc"

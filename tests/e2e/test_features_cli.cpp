@@ -157,5 +157,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(FeaturesCliTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(FeaturesCliTest)
 #include "test_features_cli.moc"

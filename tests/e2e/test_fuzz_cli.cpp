@@ -187,5 +187,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(FuzzCliTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(FuzzCliTest)
 #include "test_fuzz_cli.moc"

@@ -269,5 +269,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(KillResumeTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(KillResumeTest)
 #include "test_kill_resume.moc"

@@ -1,6 +1,6 @@
 // End to end: `strata export RUN.h5 --onnx OUT.onnx` on trained runs, checked by an independent
 // runtime (OpenCV's dnn module) against `strata predict`, and by the Python onnx checker.
-// The designs together use every layer type of DESIGN.md §2 (see zooDesign).
+// The designs together use every layer type of docs/ARCHITECTURE.md §5 (see zooDesign).
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -174,5 +174,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(OnnxExportTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(OnnxExportTest)
 #include "test_onnx_export.moc"

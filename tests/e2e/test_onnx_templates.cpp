@@ -46,5 +46,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(OnnxTemplatesTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(OnnxTemplatesTest)
 #include "test_onnx_templates.moc"

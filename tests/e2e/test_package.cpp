@@ -142,5 +142,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(PackageTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(PackageTest)
 #include "test_package.moc"

@@ -113,5 +113,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(BatchPrefetchTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(BatchPrefetchTest)
 #include "test_batch_prefetch.moc"

@@ -206,5 +206,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(DataParallelTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(DataParallelTest)
 #include "test_data_parallel.moc"

@@ -9,7 +9,7 @@
 #include "insight/Insight.h"
 #include "runs/RunFile.h"
 #include "support/TestData.h"
-#include "train/Trainer.h"
+#include "job/TrainingJob.h"
 
 using namespace strata;
 
@@ -40,10 +40,10 @@ private slots:
     }
 
     void snapshotsBeforeAndAfterEachEpoch() {
-        Trainer trainer(design_, config("features.h5", true));
+        TrainingJob trainer(design_, config("features.h5", true));
         std::vector<FeatureSnapshot> got;
         std::vector<std::string> logs;
-        TrainEvents ev;
+        TrainingJobEvents ev;
         ev.log = [&](const std::string& m) { logs.push_back(m); };
         ev.features = [&](const FeatureSnapshot& s) {
             got.push_back(s);
@@ -74,10 +74,10 @@ private slots:
         QCOMPARE(stored.gradients.steps, got[2].gradients.steps);
 
         // Unknown pinned layers are ignored with a notice, not an error.
-        Trainer other(design_, config("badpin.h5", true));
+        TrainingJob other(design_, config("badpin.h5", true));
         other.setPinnedLayer("nope");
         logs.clear();
-        TrainEvents ev2;
+        TrainingJobEvents ev2;
         ev2.log = [&](const std::string& m) { logs.push_back(m); };
         int snapshots = 0;
         ev2.features = [&](const FeatureSnapshot&) { ++snapshots; };
@@ -90,7 +90,7 @@ private slots:
     }
 
     void snapshotsDoNotChangeTraining() {
-        Trainer(design_, config("on.h5", true)).run();
+        TrainingJob(design_, config("on.h5", true)).run();
         Trainer(design_, config("off.h5", false)).run();
         const RunData on = readRunFile(tmp_.filePath("on.h5").toStdString());
         const RunData off = readRunFile(tmp_.filePath("off.h5").toStdString());
@@ -105,5 +105,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(FeaturesTrainingTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(FeaturesTrainingTest)
 #include "test_features_training.moc"

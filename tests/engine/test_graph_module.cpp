@@ -125,5 +125,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(GraphModuleTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(GraphModuleTest)
 #include "test_graph_module.moc"

@@ -390,5 +390,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(InsightTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(InsightTest)
 #include "test_insight.moc"

@@ -10,7 +10,7 @@
 
 #include "compile/GraphModule.h"
 #include "compile/OneDnnLayers.h"
-#include "train/Precision.h"
+#include "compile/Precision.h"
 #include "support/TestData.h"
 
 using namespace strata;
@@ -192,5 +192,6 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(OneDnnLayersTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_APPLESS_MAIN(OneDnnLayersTest)
 #include "test_onednn_layers.moc"

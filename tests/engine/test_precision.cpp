@@ -12,7 +12,7 @@
 #include "runs/RunFile.h"
 #include "support/TestData.h"
 #include "train/CpuAutocast.h"
-#include "train/Precision.h"
+#include "compile/Precision.h"
 #include "train/Trainer.h"
 
 using namespace strata;
@@ -170,5 +170,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(PrecisionTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(PrecisionTest)
 #include "test_precision.moc"

@@ -1,5 +1,6 @@
-// The trainer in-process: events, determinism, pause/stop from another thread, and a
-// diverging run stopping with a message.
+// The trainer in-process: events, determinism, pause/stop from another thread, a diverging
+// run stopping with a message, and the extension points callers plug into (observers from an
+// extension see every phase; data-parallel needs a strategy).
 #include <torch/torch.h>
 
 #include <QTemporaryDir>
@@ -12,8 +13,43 @@
 #include "data/ImageFolder.h"
 #include "train/TorchState.h"
 #include "train/Trainer.h"
+#include "train/TrainingExtension.h"
 
 using namespace strata;
+
+namespace {
+
+// Records the phases an extension's observer sees, as "start", "backward N", "epoch N".
+class PhaseRecorder : public TrainingObserver {
+public:
+    explicit PhaseRecorder(std::vector<std::string>& log) : log_(log) {}
+    void runStart(GraphModuleImpl&, RunData& run, bool resumed) override {
+        log_.push_back(std::string("start") + (resumed ? " resumed" : "") + " epoch " + std::to_string(run.epoch));
+    }
+    void afterBackward(GraphModuleImpl& model, int64_t step) override {
+        bool hasGradients = false;
+        for (const auto& p : model.parameters()) hasGradients = hasGradients || p.grad().defined();
+        log_.push_back("backward " + std::to_string(step) + (hasGradients ? "" : " (no gradients)"));
+    }
+    void epochEnd(GraphModuleImpl&, int epoch, RunData&) override { log_.push_back("epoch " + std::to_string(epoch)); }
+
+private:
+    std::vector<std::string>& log_;
+};
+
+class RecordingExtension : public TrainingExtension {
+public:
+    std::vector<std::string> log;
+    int trainImages = 0;
+    std::vector<std::unique_ptr<TrainingObserver>> observers(const TrainingSetup& setup) override {
+        trainImages = int(setup.data.trainIdx.size());
+        std::vector<std::unique_ptr<TrainingObserver>> made;
+        made.push_back(std::make_unique<PhaseRecorder>(log));
+        return made;
+    }
+};
+
+}  // namespace
 
 class TrainerTest : public QObject {
     Q_OBJECT
@@ -113,6 +149,37 @@ private slots:
         QCOMPARE(int64_t(run.epochMetrics.at("epoch").size()), run.epoch);
     }
 
+    void extensionObserversSeeEveryPhase() {
+        Trainer trainer(design_, config("phases.h5"));
+        auto extension = std::make_shared<RecordingExtension>();
+        trainer.addExtension(extension);
+        QVERIFY(trainer.run().status == TrainResult::Status::Finished);
+        QCOMPARE(extension->trainImages, 90);
+        std::vector<std::string> expected{"start epoch 0"};
+        for (int step = 1; step <= 12; ++step) {
+            expected.push_back("backward " + std::to_string(step));
+            if (step % 6 == 0) expected.push_back("epoch " + std::to_string(step / 6));
+        }
+        QCOMPARE(extension->log, expected);
+
+        // A resumed run: the observers hear it, and only the new epoch's steps follow.
+        TrainConfig more = config("phases.h5", 3);
+        more.resume = true;
+        Trainer resumed(design_, more);
+        auto again = std::make_shared<RecordingExtension>();
+        resumed.addExtension(again);
+        QVERIFY(resumed.run().status == TrainResult::Status::Finished);
+        QCOMPARE(again->log.front(), std::string("start resumed epoch 2"));
+        QCOMPARE(again->log.at(1), std::string("backward 13"));
+        QCOMPARE(again->log.back(), std::string("epoch 3"));
+    }
+
+    void dataParallelNeedsAStrategy() {
+        TrainConfig c = config("world.h5");
+        c.worldSize = 2;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(design_, c).run());
+    }
+
     void badInputThrowsBeforeTraining() {
         TrainConfig c = config("bad.h5");
         c.data = tmp_.filePath("missing").toStdString();
@@ -123,5 +190,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TrainerTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(TrainerTest)
 #include "test_trainer.moc"

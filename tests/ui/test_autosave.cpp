@@ -56,5 +56,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(AutosaveTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(AutosaveTest)
 #include "test_autosave.moc"

@@ -67,5 +67,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(BatchEventQueueTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(BatchEventQueueTest)
 #include "test_batch_event_queue.moc"

@@ -10,7 +10,7 @@
 #include <QtTest>
 #include <memory>
 
-#include "LayerMime.h"
+#include "canvas/LayerMime.h"
 #include "canvas/DesignScene.h"
 #include "canvas/DesignView.h"
 #include "canvas/EdgeItem.h"
@@ -454,5 +454,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(CanvasTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(CanvasTest)
 #include "test_canvas.moc"

@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTreeWidget>
 
+#include "support/StrataProcess.h"
 #include "support/TestData.h"
 #include "data/DatasetPanel.h"
 #include "design/Design.h"
@@ -207,12 +208,23 @@ private slots:
         }
     }
 
+    // Deleting the panel during a scan returns within a bound (the scan is asked to stop and
+    // waited for) and its result never arrives: no scanned(), no call into the freed panel.
     void destroyedWhileScanning() {
         auto* panel = new DatasetPanel;
+        QObject receiver;
+        int scans = 0;
+        connect(panel, &DatasetPanel::scanned, &receiver, [&scans] { ++scans; });
         panel->setTrainFolder(balanced_);
-        QCoreApplication::processEvents();  // the scan starts
-        delete panel;                       // waits for it; its result is dropped
-        QTest::qWait(20);
+        for (int i = 0; i < 50 && !panel->isScanning(); ++i) QCoreApplication::processEvents();  // the scan starts
+        QVERIFY(panel->isScanning());
+        QCOMPARE(scans, 0);
+        QElapsedTimer timer;
+        timer.start();
+        delete panel;
+        QVERIFY2(timer.elapsed() < kScanTimeoutMs, qPrintable(QString::number(timer.elapsed())));
+        QTest::qWait(50);  // a result queued before the delete would be delivered here
+        QCOMPARE(scans, 0);
     }
 
     void renderDatasetPanel() {
@@ -257,8 +269,11 @@ private slots:
         const RunData runA = readRunSummary((runs_ + "/a.h5").toStdString());
         const auto& val = runA.epochMetrics.at("val_accuracy");
         const double bestA = *std::max_element(val.begin(), val.end());
-        QCOMPARE(a->text(4), QString("%1 %").arg(100 * bestA, 0, 'f', 1));
-        QVERIFY2(b->text(4).endsWith("(train)"), qPrintable(b->text(4)));  // no validation: marked
+        QCOMPARE(a->text(4), QString("%1 % (val)").arg(100 * bestA, 0, 'f', 1));
+        // No validation, no test: the last epoch's training accuracy, marked.
+        const RunData runB = readRunSummary((runs_ + "/b.h5").toStdString());
+        const double finalTrainB = runB.epochMetrics.at("train_accuracy").back();
+        QCOMPARE(b->text(4), QString("%1 % (train)").arg(100 * finalTrainB, 0, 'f', 1));
         QVERIFY(!a->text(5).isEmpty());
 
         // The unreadable file: listed, greyed, not selectable, the reason as tooltip.
@@ -316,6 +331,55 @@ private slots:
         QCOMPARE(resumed.first().at(0).toString(), runs_ + "/b.h5");
         panel.selectRuns({runs_ + "/a.h5", runs_ + "/b.h5"});
         QVERIFY(!resume->isEnabled());
+    }
+
+    // `strata runs DIR` and the runs panel list the same runs in the same order with the same
+    // best accuracy and the same label (val, test or train): one definition, core/runs/RunSummary.
+    void commandLineAndPanelAgree() {
+        const QString dir = tmp_.path() + "/agree";
+        QVERIFY(QDir().mkpath(dir));
+        for (const char* name : {"a.h5", "b.h5", "junk.h5"})  // a: validation; b: neither
+            QVERIFY(QFile::copy(runs_ + "/" + name, dir + "/" + name));
+        RunData withTest = readRunFile((runs_ + "/b.h5").toStdString());  // no validation, a test
+        withTest.created = "2000-01-01T00:00:00Z";
+        withTest.hasTest = true;
+        withTest.testLoss = 0.5;
+        withTest.testAccuracy = 0.625;
+        writeRunFile((dir + "/c.h5").toStdString(), withTest);
+
+        const test::StrataRun cli = test::runStrata({"runs", dir});
+        QVERIFY2(cli.code == 0, qPrintable(cli.err));
+        QVERIFY2(cli.err.contains("junk.h5"), qPrintable(cli.err));
+        QList<QStringList> cliRows;  // run, design, epochs done, label; then the best in percent
+        QList<double> cliBest;
+        static const QRegularExpression line(R"(^(\S+)\s+(\S+)\s+\S+\s+(\d+)(?:/\d+)?\s+([0-9.]+) \((val|test|train)\))");
+        for (const QString& text : cli.out.split('\n', Qt::SkipEmptyParts).mid(1)) {  // after the header
+            const QRegularExpressionMatch m = line.match(text);
+            QVERIFY2(m.hasMatch(), qPrintable(text));
+            cliRows << QStringList{m.captured(1), m.captured(2), m.captured(3), m.captured(5)};
+            cliBest << 100 * m.captured(4).toDouble();
+        }
+
+        RunsPanel panel;
+        panel.setFolder(dir);
+        auto* tree = panel.findChild<QTreeWidget*>("runsTree");
+        QList<QStringList> panelRows;
+        QList<double> panelBest;
+        static const QRegularExpression best(R"(^([0-9.]+) % \((val|test|train)\)$)");
+        for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+            const QTreeWidgetItem* item = tree->topLevelItem(i);
+            if (item->text(1) == "unreadable") continue;  // the command line skips it with a warning
+            const QRegularExpressionMatch m = best.match(item->text(4));
+            QVERIFY2(m.hasMatch(), qPrintable(item->text(4)));
+            panelRows << QStringList{item->text(0) + ".h5", item->text(1), item->text(3), m.captured(2)};
+            panelBest << m.captured(1).toDouble();
+        }
+        QCOMPARE(panelRows, cliRows);
+        QCOMPARE(panelRows.size(), 3);
+        QCOMPARE(QStringList({panelRows[0][3], panelRows[1][3], panelRows[2][3]}), QStringList({"train", "val", "test"}));
+        for (int i = 0; i < cliBest.size(); ++i)  // 4 decimals of a fraction vs 1 of a percentage
+            QVERIFY2(std::abs(panelBest[i] - cliBest[i]) <= 0.051, qPrintable(QString("%1 vs %2").arg(panelBest[i]).arg(cliBest[i])));
+        QCOMPARE(panelBest[2], 62.5);
     }
 
     void emptyOrMissingFolder() {
@@ -403,5 +467,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestDataRunsPanels)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(TestDataRunsPanels)
 #include "test_data_runs_panels.moc"

@@ -183,22 +183,64 @@ private slots:
         QVERIFY(error.contains("no/such/dir"));
     }
 
-    void readOnlyRefusesEdits() {
+    void lockRefusesEveryChange() {
         DesignDocument doc;
-        doc.load(test::templateFile("reference-cnn"));
+        QVERIFY(doc.load(test::templateFile("reference-cnn")));
+        QVERIFY(doc.setParam("conv1", "out_channels", 12));  // something to undo
+        QVERIFY(doc.setParam("conv1", "out_channels", 16));
+        QVERIFY(doc.undo());  // and something to redo
+        QVERIFY(doc.redo());
+        QVERIFY(doc.undo());
         const std::string before = json(doc);
-        QSignalSpy spy(&doc, &DesignDocument::readOnlyChanged);
-        doc.setReadOnly(true);
+        const QString path = doc.path();
+        QSignalSpy spy(&doc, &DesignDocument::lockChanged);
+        QSignalSpy changed(&doc, &DesignDocument::changed);
+        doc.setLocked(true);
         QCOMPARE(spy.count(), 1);
+        QVERIFY(doc.isLocked());
+        QVERIFY(!doc.lockReason().isEmpty());
+
+        // Edits.
         QVERIFY(doc.addNode("ReLU", {}).isEmpty());
         QVERIFY(!doc.setParam("conv1", "out_channels", 8));
         QVERIFY(!doc.remove({"conv1"}));
         QVERIFY(!doc.connectNodes("conv1", "fc1"));
+        QVERIFY(!doc.renameNode("conv1", "c1"));
+        QVERIFY(!doc.moveNodes({{"conv1", QPointF(500, 500)}}));
         QVERIFY(doc.paste(doc.copy({"conv1"}), {10, 10}).isEmpty());
+        doc.autoLayout();
+        // Undo and redo.
+        QVERIFY(doc.undoStack()->canUndo() && doc.undoStack()->canRedo());
+        QVERIFY(!doc.undo());
+        QVERIFY(!doc.redo());
+        // Replacing it, or moving it to another file.
+        QString error;
+        QVERIFY(!doc.load(test::templateFile("lenet"), &error));
+        QCOMPARE(error, doc.lockReason());
+        QVERIFY(!doc.reset(loadDesign(test::templateFile("mlp").toStdString())));
+        QVERIFY(!doc.save(tmp_.filePath("elsewhere.strata.json"), &error));
+        QVERIFY(!QFile::exists(tmp_.filePath("elsewhere.strata.json")));
+
         QCOMPARE(json(doc), before);
-        QCOMPARE(doc.undoStack()->count(), 0);
-        doc.setReadOnly(false);
+        QCOMPARE(doc.path(), path);
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(doc.undoStack()->count(), 2);
+
+        doc.setLocked(false);
+        QCOMPARE(spy.count(), 2);
+        QVERIFY(doc.redo());
         QVERIFY(doc.setParam("conv1", "out_channels", 8));
+    }
+
+    void savingToItsOwnFileWorksWhileLocked() {
+        DesignDocument doc;
+        QVERIFY(doc.load(test::templateFile("mlp")));
+        const QString path = tmp_.filePath("own.strata.json");
+        QVERIFY(doc.save(path));
+        doc.setLocked(true);
+        QString error;
+        QVERIFY2(doc.save(path, &error), qPrintable(error));
+        QCOMPARE(doc.path(), path);
     }
 
     void classesChangeTheAnalysis() {
@@ -211,5 +253,6 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(DesignDocumentTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_GUILESS_MAIN(DesignDocumentTest)
 #include "test_design_document.moc"

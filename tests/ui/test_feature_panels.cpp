@@ -19,7 +19,7 @@
 #include "insight/FiltersView.h"
 #include "insight/GradientHeatmap.h"
 #include "insight/HierarchyView.h"
-#include "insight/InsightWidgets.h"
+#include "widgets/Labels.h"
 #include "insight/PatchesView.h"
 #include "insight/PictureImage.h"
 #include "insight/SaliencyMapView.h"
@@ -420,5 +420,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(FeaturePanelsTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(FeaturePanelsTest)
 #include "test_feature_panels.moc"

@@ -8,15 +8,16 @@
 #include <QtTest>
 
 #include "MainWindow.h"
-#include "TrainingController.h"
+#include "TrainingFlow.h"
 #include "canvas/DesignView.h"
 #include "data/DatasetPanel.h"
 #include "insight/ActivationsView.h"
-#include "insight/FeaturesController.h"
+#include "FeaturesController.h"
 #include "insight/FeaturesPanel.h"
 #include "insight/FiltersView.h"
 #include "insight/HierarchyView.h"
-#include "insight/InsightWidgets.h"
+#include "widgets/Labels.h"
+#include "widgets/PixelImage.h"
 #include "insight/Insight.h"
 #include "insight/PatchesView.h"
 #include "model/DesignDocument.h"
@@ -49,22 +50,20 @@ class FeaturesTrainingTest : public QObject {
         const QString design = test::writeText(tmp_.filePath("tiny.strata.json"), test::tinyCnnDesign());
         if (!w->openDesign(design)) return nullptr;
         w->setDataFolder(tmp_.filePath("data"));
-        TrainConfig c = w->training()->settingsPanel()->config();
+        TrainConfig c = w->settingsPanel()->config();
         c.epochs = 1;
         c.batchSize = 16;
         c.threads = 1;
         c.lr = 0.01;
-        w->training()->settingsPanel()->setConfig(c);
+        w->settingsPanel()->setConfig(c);
         w->resize(1400, 900);
         w->show();
         return w;
     }
 
     static void raiseFeatures(MainWindow& w) {
-        auto* dock = w.findChild<QDockWidget*>("featuresDock");
-        QVERIFY(dock);
-        dock->raise();
-        QTRY_VERIFY(!w.training()->featuresPanel()->visibleRegion().isEmpty());
+        QVERIFY(w.showPanel(StudioPanel::Features));
+        QTRY_VERIFY(!w.featuresPanel()->visibleRegion().isEmpty());
     }
 
 private slots:
@@ -76,18 +75,19 @@ private slots:
     void trainingFillsThePanel() {
         auto w = studio();
         QVERIFY(w);
-        FeaturesPanel* panel = w->training()->featuresPanel();
+        FeaturesPanel* panel = w->featuresPanel();
         QVERIFY(panel);
         QVERIFY(panel->isShowingEmptyState());
-        TrainingPanel* training = w->training()->trainingPanel();
-        QTRY_VERIFY_WITH_TIMEOUT(w->training()->datasetPanel()->isValid(), 10000);
+        TrainingPanel* training = w->trainingPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(w->datasetPanel()->isValid(), 10000);
 
-        QSignalSpy snapshots(training->session(), &TrainingSession::featuresReady);
-        QSignalSpy ended(training, &TrainingPanel::trainingEnded);
+        QSignalSpy snapshots(w->training()->session(), &TrainingSession::featuresReady);
+        QSignalSpy ended(w.get(), &MainWindow::trainingFinished);
         QTest::mouseClick(training->trainButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(ended.count() == 1, kTrainTimeoutMs);
-        QVERIFY2(ended.at(0).at(0).toBool(), qPrintable(training->lastError()));
-        run_ = ended.at(0).at(1).toString();
+        const TrainResult result = ended.at(0).at(0).value<TrainResult>();
+        QVERIFY2(result.status == TrainResult::Status::Finished, qPrintable(training->lastError()));
+        run_ = QString::fromStdString(result.runPath);
 
         // Before training (epoch 0) and after the one epoch.
         QCOMPARE(snapshots.count(), 2);
@@ -117,14 +117,14 @@ private slots:
         FeatureSnapshot stored;
         QVERIFY(readSnapshot(readRunFile(run_.toStdString()), stored));
         QCOMPARE(stored.epoch, 1);
-        QCOMPARE(w->training()->featuresController()->run(), run_);
+        QCOMPARE(w->featuresController()->run(), run_);
     }
 
     void openingARunShowsItsStoredSnapshot() {
         QVERIFY(!run_.isEmpty());
         auto w = studio();
         QVERIFY(w);
-        FeaturesPanel* panel = w->training()->featuresPanel();
+        FeaturesPanel* panel = w->featuresPanel();
         QVERIFY(w->training()->openRun(run_));
         QTRY_VERIFY_WITH_TIMEOUT(panel->hasSnapshot(), 20000);
         QCOMPARE(panel->snapshot().epoch, 1);
@@ -136,7 +136,7 @@ private slots:
         QVERIFY(!run_.isEmpty());
         auto w = studio();
         QVERIFY(w);
-        FeaturesPanel* panel = w->training()->featuresPanel();
+        FeaturesPanel* panel = w->featuresPanel();
         QVERIFY(w->training()->openRun(run_));
         QTRY_VERIFY_WITH_TIMEOUT(panel->hasSnapshot(), 20000);
         // A layer none of early/middle/deep shows (the tiny CNN's last: its logits).
@@ -166,5 +166,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(FeaturesTrainingTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(FeaturesTrainingTest)
 #include "test_features_training.moc"

@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -20,8 +21,10 @@
 
 #include "Actions.h"
 #include "MainWindow.h"
+#include "StudioPanel.h"
 #include "Settings.h"
 #include "canvas/DesignView.h"
+#include "data/DatasetPanel.h"
 #include "design/Design.h"
 #include "design/Templates.h"
 #include "model/DesignDocument.h"
@@ -29,6 +32,9 @@
 #include "panels/PalettePanel.h"
 #include "panels/PaletteTree.h"
 #include "panels/PropertyPanel.h"
+#include "insight/FeaturesPanel.h"
+#include "runs/RunsPanel.h"
+#include "support/TestData.h"
 
 using namespace strata;
 
@@ -379,15 +385,81 @@ private slots:
         MainWindow w;
         w.setAutomation(true);
         QVERIFY(w.openDesign(tmpl("reference-cnn")));
-        QDir(tmp_.path()).mkpath("data/cat");
-        QDir(tmp_.path()).mkpath("data/dog");
-        QDir(tmp_.path()).mkpath("data/eel");
+        test::makeImageFolder(tmp_.filePath("data"), {"cat", "dog", "eel"}, 2, 8);
         w.setDataFolder(tmp_.filePath("data"));
-        QCOMPARE(w.document()->classes(), 3);
+        // One source: the dataset panel's folder and its scan.
+        QCOMPARE(w.datasetPanel()->trainFolder(), tmp_.filePath("data"));
+        QCOMPARE(w.dataFolder(), tmp_.filePath("data"));
+        QTRY_COMPARE_WITH_TIMEOUT(w.document()->classes(), 3, 10000);
+        QCOMPARE(w.datasetPanel()->classNames().size(), 3);
         QCOMPARE(w.document()->analysis().find("fc2")->output, Shape({3}));
-        QVERIFY(statusText(w, "statusData").contains("3 classes"));
+        QVERIFY2(statusText(w, "statusData").contains("3 classes"), qPrintable(statusText(w, "statusData")));
+
+        // Another folder chosen in the panel itself: the window follows it too.
+        test::makeImageFolder(tmp_.filePath("data2"), {"a", "b"}, 2, 8);
+        w.datasetPanel()->setTrainFolder(tmp_.filePath("data2"));
+        QTRY_COMPARE_WITH_TIMEOUT(w.document()->classes(), 2, 10000);
+        QVERIFY2(statusText(w, "statusData").contains("data2 (2 classes)"), qPrintable(statusText(w, "statusData")));
+        QCOMPARE(w.dataFolder(), tmp_.filePath("data2"));
+    }
+
+    void lockTurnsOffWhatWouldChangeTheDesign() {
+        MainWindow w;
+        w.setAutomation(true);
+        QVERIFY(w.openDesign(tmpl("reference-cnn")));
+        QVERIFY(w.document()->setParam("conv1", "kernel_size", 5));  // something to undo
+        Actions* a = w.actions();
+        QVERIFY(a->effect("edit.undo") == DesignEffect::Edits);
+        QVERIFY(a->effect("file.template.lenet") == DesignEffect::Replaces);
+        QVERIFY(a->effect("file.saveAs") == DesignEffect::Replaces);
+        QVERIFY(a->effect("view.fit") == DesignEffect::None);
+        w.document()->setLocked(true);
+        for (const QString& id : a->ids())
+            if (a->effect(id) != DesignEffect::None) QVERIFY2(!a->get(id)->isEnabled(), qPrintable(id));
+        QVERIFY(a->get("view.fit")->isEnabled());
+        QVERIFY(!a->get("edit.copy")->isEnabled());  // nothing selected
+        // A selection made while locked enables copying, not deleting.
+        w.view()->selectNodes({"relu3"});
+        QVERIFY(a->get("edit.copy")->isEnabled());
+        QVERIFY(!a->get("edit.delete")->isEnabled());
+        QVERIFY(!a->get("edit.cut")->isEnabled());
+        for (QAction* entry : w.recentMenu()->actions())
+            if (!entry->data().toString().isEmpty()) QVERIFY(!entry->isEnabled());
+        // The entry points refuse and say why.
+        const std::string before = json(w);
+        QVERIFY(!w.newDesign("lenet"));
+        QVERIFY(!w.openDesign(tmpl("mlp")));
+        QVERIFY(!w.saveAs(tmp_.filePath("moved.strata.json")));
+        QCOMPARE(w.statusBar()->currentMessage(), w.document()->lockReason());
+        QCOMPARE(json(w), before);
+
+        w.document()->setLocked(false);
+        QVERIFY(a->get("edit.undo")->isEnabled());
+        QVERIFY(a->get("edit.delete")->isEnabled());  // the selection is still there
+        QVERIFY(a->get("file.template.lenet")->isEnabled());
+    }
+
+    void showPanelBringsItsDockToTheFront() {
+        MainWindow w;
+        w.setAutomation(true);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        for (StudioPanel p : kStudioPanels) {
+            QVERIFY(w.dock(p));
+            QVERIFY(studioPanelNamed(studioPanelName(p)) == p);
+            QCOMPARE(w.dock(p)->objectName(), studioPanelName(p) + "Dock");
+        }
+        QVERIFY(w.showPanel(StudioPanel::Features, "hierarchy"));
+        QTRY_VERIFY(!w.featuresPanel()->visibleRegion().isEmpty());
+        QVERIFY(w.featuresPanel()->tabs()->tabText(w.featuresPanel()->tabs()->currentIndex()).startsWith("Hierarchy"));
+        QVERIFY(!w.showPanel(StudioPanel::Features, "no-such-tab"));
+        QVERIFY(w.showPanel(StudioPanel::Runs));
+        QTRY_VERIFY(!w.runsPanel()->visibleRegion().isEmpty());
+        QVERIFY(w.featuresPanel()->visibleRegion().isEmpty());  // behind the runs tab now
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(TestMainWindow)
 #include "test_main_window.moc"

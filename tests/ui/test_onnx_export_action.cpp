@@ -12,11 +12,11 @@
 
 #include "Actions.h"
 #include "MainWindow.h"
-#include "TrainingController.h"
+#include "TrainingFlow.h"
 #include "design/Design.h"
 #include "export/OnnxExport.h"
 #include "model/DesignDocument.h"
-#include "runs/OnnxExportFlow.h"
+#include "OnnxExportFlow.h"
 #include "runs/PredictPanel.h"
 #include "support/TestData.h"
 #include "train/Trainer.h"
@@ -73,9 +73,9 @@ private slots:
         f.close();
         QCOMPARE(latestRunFor(&w), mine);
         // A run shown in the predict panel wins (the one just trained or opened).
-        w.training()->predictPanel()->setRun(other);
+        w.predictPanel()->setRun(other);
         QCOMPARE(latestRunFor(&w), other);
-        w.training()->predictPanel()->setRun(QString());
+        w.predictPanel()->setRun(QString());
 
         const QString out = defaultOnnxPath(mine);
         QCOMPARE(out, folder + "/tiny-cnn-1.onnx");
@@ -105,5 +105,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(OnnxExportActionTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(OnnxExportActionTest)
 #include "test_onnx_export_action.moc"

@@ -13,7 +13,7 @@
 #include <QSpinBox>
 #include <QTreeWidget>
 
-#include "LayerMime.h"
+#include "canvas/LayerMime.h"
 #include "design/Design.h"
 #include "design/Templates.h"
 #include "model/DesignDocument.h"
@@ -400,5 +400,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestPanels)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(TestPanels)
 #include "test_panels.moc"

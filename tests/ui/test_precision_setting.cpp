@@ -7,7 +7,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 
-#include "train/Precision.h"
+#include "compile/Precision.h"
 #include "training/TrainingSettingsPanel.h"
 
 using namespace strata;
@@ -30,7 +30,7 @@ private slots:
         QCOMPARE(box->itemText(0), QString("fp32"));
         QCOMPARE(box->itemText(1), QString("bf16"));
         QCOMPARE(box->itemText(2), QString("auto"));
-        QCOMPARE(box->currentText(), QString("fp32"));  // the default of DESIGN.md §3
+        QCOMPARE(box->currentText(), QString("fp32"));  // the default of docs/ARCHITECTURE.md §7
         QCOMPARE(panel.config().precision, std::string("fp32"));
         QVERIFY(box->toolTip().contains(QString::fromStdString(cpuPrecisionSupport().describe())));
     }
@@ -67,5 +67,6 @@ private slots:
     }
 };
 
-QTEST_MAIN(PrecisionSettingTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(PrecisionSettingTest)
 #include "test_precision_setting.moc"

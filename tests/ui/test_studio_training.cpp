@@ -5,7 +5,7 @@
 #include <QtTest>
 
 #include "MainWindow.h"
-#include "TrainingController.h"
+#include "TrainingFlow.h"
 #include "data/DatasetPanel.h"
 #include "model/DesignDocument.h"
 #include "runs/RunFile.h"
@@ -13,11 +13,15 @@
 #include "support/TestData.h"
 #include "training/EpochPlot.h"
 #include "training/LossPlot.h"
-#include "training/StallProbe.h"
+#include "support/StallProbe.h"
 #include "training/TrainingPanel.h"
 #include "training/TrainingSettingsPanel.h"
 
 using namespace strata;
+
+namespace {
+TrainResult resultOf(const QSignalSpy& ended, int i = 0) { return ended.at(i).at(0).value<TrainResult>(); }
+}  // namespace
 
 class StudioTrainingTest : public QObject {
     Q_OBJECT
@@ -30,12 +34,12 @@ class StudioTrainingTest : public QObject {
         const QString design = test::writeText(tmp_.filePath("tiny.strata.json"), test::tinyCnnDesign());
         if (!w->openDesign(design)) return nullptr;
         w->setDataFolder(data);
-        TrainConfig c = w->training()->settingsPanel()->config();
+        TrainConfig c = w->settingsPanel()->config();
         c.epochs = epochs;
         c.batchSize = 16;
         c.threads = 1;
         c.lr = 0.01;
-        w->training()->settingsPanel()->setConfig(c);
+        w->settingsPanel()->setConfig(c);
         w->resize(1400, 900);
         w->show();
         return w;
@@ -50,15 +54,15 @@ private slots:
     void trainThroughTheButtons() {
         auto w = studio(tmp_.filePath("data"), 20);
         QVERIFY(w);
-        TrainingPanel* panel = w->training()->trainingPanel();
-        QTRY_VERIFY_WITH_TIMEOUT(w->training()->datasetPanel()->isValid(), 10000);
+        TrainingPanel* panel = w->trainingPanel();
+        QTRY_VERIFY_WITH_TIMEOUT(w->datasetPanel()->isValid(), 10000);
         QCOMPARE(w->document()->classes(), 3);
 
         StallProbe probe;
         probe.start();
-        QSignalSpy ended(panel, &TrainingPanel::trainingEnded);
+        QSignalSpy ended(w.get(), &MainWindow::trainingFinished);
         QTest::mouseClick(panel->trainButton(), Qt::LeftButton);
-        QVERIFY(w->document()->isReadOnly());  // locked while training
+        QVERIFY(w->document()->isLocked());  // locked while training
         QVERIFY(w->document()->addNode("ReLU", {}).isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(panel->lossPlot()->pointCount() > 0, 20000);
 
@@ -71,38 +75,41 @@ private slots:
 
         QTRY_VERIFY_WITH_TIMEOUT(ended.count() == 1, 60000);
         probe.stop();
-        QVERIFY2(ended.at(0).at(0).toBool(), qPrintable(panel->lastError()));
+        QVERIFY2(resultOf(ended).status == TrainResult::Status::Finished, qPrintable(panel->lastError()));
         QCOMPARE(panel->epochPlot()->pointCount() > 0, true);
-        QVERIFY(!w->document()->isReadOnly());
-        const QString run = ended.at(0).at(1).toString();
+        QVERIFY(!w->document()->isLocked());
+        const QString run = QString::fromStdString(resultOf(ended).runPath);
         QVERIFY(QFile::exists(run));
         QVERIFY(run.startsWith(tmp_.filePath("runs")));
-        QTRY_VERIFY_WITH_TIMEOUT(w->training()->runsPanel()->runPaths().contains(run), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(w->runsPanel()->runPaths().contains(run), 5000);
         qInfo("UI thread longest stall during the tiny training: %.1f ms", probe.maxStallMs());
 
         // Resume the run to more epochs, as the runs panel's Resume button does.
-        TrainConfig more = w->training()->settingsPanel()->config();
+        TrainConfig more = w->settingsPanel()->config();
         more.epochs = 22;
-        w->training()->settingsPanel()->setConfig(more);
+        w->settingsPanel()->setConfig(more);
         QVERIFY(w->training()->resumeRun(run));
         QTRY_VERIFY_WITH_TIMEOUT(ended.count() == 2, 60000);
-        QVERIFY2(ended.at(1).at(0).toBool(), qPrintable(panel->lastError()));
-        QCOMPARE(ended.at(1).at(1).toString(), run);
+        QVERIFY2(resultOf(ended, 1).status == TrainResult::Status::Finished, qPrintable(panel->lastError()));
+        QCOMPARE(QString::fromStdString(resultOf(ended, 1).runPath), run);
         QCOMPARE(readRunSummary(run.toStdString()).epochMetrics.at("epoch").size(), size_t(22));
     }
 
     void badDatasetShowsErrorInsteadOfTraining() {
         auto w = studio(tmp_.filePath("no-such-folder"), 1);
         QVERIFY(w);
-        TrainingPanel* panel = w->training()->trainingPanel();
-        QSignalSpy ended(panel, &TrainingPanel::trainingEnded);
+        TrainingPanel* panel = w->trainingPanel();
+        QSignalSpy ended(w.get(), &MainWindow::trainingFinished);
         QTest::mouseClick(panel->trainButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(!panel->lastError().isEmpty(), 20000);
         QVERIFY2(panel->lastError().contains("no-such-folder"), qPrintable(panel->lastError()));
-        QTRY_VERIFY_WITH_TIMEOUT(!panel->session()->isActive(), 20000);
-        QVERIFY(!w->document()->isReadOnly());
+        QTRY_VERIFY_WITH_TIMEOUT(!w->training()->isTraining(), 20000);
+        QCOMPARE(ended.count(), 1);
+        QCOMPARE(resultOf(ended).status, TrainResult::Status::Failed);
+        QVERIFY(!w->document()->isLocked());
     }
 };
 
-QTEST_MAIN(StudioTrainingTest)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(StudioTrainingTest)
 #include "test_studio_training.moc"

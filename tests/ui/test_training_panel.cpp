@@ -1,6 +1,8 @@
 // The training panel with a real trainer: settings form round trips (and per-design memory in
 // QSettings), a tiny training driven through the buttons (Train, Pause, Resume) with live
-// plots and a run file, Stop mid-run, and errors for bad input. Offscreen, real threads.
+// plots and a run file, Stop mid-run, and errors for bad input. The panel observes a
+// TrainingSession and sends its buttons' requests to it, as the studio's TrainingFlow wires
+// them. Offscreen, real threads.
 //
 // Waiting uses spinUntil() rather than QTRY_*: QTest's waits sleep 10 ms between polls,
 // which the stall probe would count as stalls of the UI thread.
@@ -15,12 +17,12 @@
 #include <functional>
 
 #include "design/Design.h"
-#include "panels/FloatSpinBox.h"
+#include "widgets/FloatSpinBox.h"
 #include "support/TestData.h"
 #include "training/EpochPlot.h"
 #include "training/LossPlot.h"
 #include "training/RatePlot.h"
-#include "training/StallProbe.h"
+#include "support/StallProbe.h"
 #include "training/TrainingPanel.h"
 #include "training/TrainingSettingsPanel.h"
 
@@ -58,10 +60,12 @@ void verifyIdle(const TrainingPanel& panel) {
     QCOMPARE(panel.pauseButton()->text(), QString("Pause"));
 }
 
+// Every setting of the form (and the feature settings, which come with the base config).
 bool sameSettings(const TrainConfig& a, const TrainConfig& b) {
     return a.epochs == b.epochs && a.batchSize == b.batchSize && a.optimizer == b.optimizer && a.lr == b.lr &&
            a.momentum == b.momentum && a.weightDecay == b.weightDecay && a.schedule == b.schedule &&
-           a.augment == b.augment && a.seed == b.seed && a.threads == b.threads;
+           a.augment == b.augment && a.seed == b.seed && a.threads == b.threads && a.precision == b.precision &&
+           a.features == b.features && a.probeImage == b.probeImage;
 }
 
 TrainConfig customSettings() {
@@ -76,8 +80,32 @@ TrainConfig customSettings() {
     c.augment = "flip+crop";
     c.seed = 42;
     c.threads = 3;
+    c.precision = "bf16";
     return c;
 }
+
+// A panel following its own session, the buttons' requests answered as the studio does;
+// Train starts `design` with `config`.
+struct Rig {
+    TrainingSession session;
+    TrainingPanel panel;
+    QString startError;
+    bool started = false;
+
+    Rig(const Design& design, const TrainConfig& config) {
+        panel.observe(&session);
+        QObject::connect(&panel, &TrainingPanel::trainRequested, &panel, [this, design, config] {
+            started = session.start(design, config, &startError);
+            if (!started) panel.showError(startError);
+        });
+        QObject::connect(&panel, &TrainingPanel::pauseRequested, &session, &TrainingSession::pause);
+        QObject::connect(&panel, &TrainingPanel::resumeRequested, &session, &TrainingSession::resume);
+        QObject::connect(&panel, &TrainingPanel::stopRequested, &session, &TrainingSession::stop);
+        QObject::connect(&session, &TrainingSession::ended, &panel, &TrainingPanel::showResult);
+    }
+};
+
+TrainResult resultOf(const QSignalSpy& ended, int i = 0) { return ended.at(i).at(0).value<TrainResult>(); }
 
 }  // namespace
 
@@ -122,10 +150,15 @@ private slots:
         base.data = "/data/train";
         base.run = "/runs/a.h5";
         base.valSplit = 0.2;
+        base.features = true;
+        base.probeImage = "/data/probe.png";
         const TrainConfig filled = form.config(base);
         QCOMPARE(filled.data, std::string("/data/train"));
         QCOMPARE(filled.run, std::string("/runs/a.h5"));
         QCOMPARE(filled.valSplit, 0.2);
+        QVERIFY(filled.features);
+        QCOMPARE(filled.probeImage, std::string("/data/probe.png"));
+        QCOMPARE(filled.precision, std::string("bf16"));
         QCOMPARE(filled.epochs, 7);
         filled.validate();  // a valid config
 
@@ -219,22 +252,21 @@ private slots:
         config.run = runs.filePath("tiny.h5").toStdString();
         const Design design = tinyDesign();
 
-        TrainingPanel panel;
+        Rig rig(design, config);
+        TrainingPanel& panel = rig.panel;
         panel.resize(960, 640);
         panel.show();
         verifyIdle(panel);
-        bool started = false;
-        connect(&panel, &TrainingPanel::trainRequested, &panel, [&] { started = panel.start(design, config); });
-        QSignalSpy startedSpy(&panel, &TrainingPanel::trainingStarted);
-        QSignalSpy ended(&panel, &TrainingPanel::trainingEnded);
+        QSignalSpy startedSpy(&rig.session, &TrainingSession::started);
+        QSignalSpy ended(&rig.session, &TrainingSession::ended);
         int64_t batchesPerEpoch = 0;
-        connect(panel.session(), &TrainingSession::batchDone, &panel,
+        connect(&rig.session, &TrainingSession::batchDone, &panel,
                 [&](const BatchEvent& e) { batchesPerEpoch = e.batches; });
 
         StallProbe probe;
         probe.start();
         QTest::mouseClick(panel.trainButton(), Qt::LeftButton);
-        QVERIFY2(started, qPrintable(panel.lastError()));
+        QVERIFY2(rig.started, qPrintable(panel.lastError()));
         QCOMPARE(startedSpy.count(), 1);
         QVERIFY(!panel.trainButton()->isEnabled());
         QVERIFY(panel.stopButton()->isEnabled());
@@ -242,7 +274,7 @@ private slots:
         QVERIFY(spinUntil([&] { return panel.lossPlot()->pointCount() > 0 || !ended.isEmpty(); }, kLongWaitMs));
         QTest::mouseClick(panel.pauseButton(), Qt::LeftButton);
         QVERIFY2(ended.isEmpty(), "the training ended before Pause could act");
-        QCOMPARE(panel.session()->state(), TrainingSession::State::Paused);
+        QCOMPARE(rig.session.state(), TrainingSession::State::Paused);
         QCOMPARE(panel.pauseButton()->text(), QString("Resume"));
         QVERIFY(panel.stopButton()->isEnabled());
         QVERIFY(!panel.trainButton()->isEnabled());
@@ -255,14 +287,15 @@ private slots:
         QVERIFY(panel.progressBar()->text().contains("paused"));
 
         QTest::mouseClick(panel.pauseButton(), Qt::LeftButton);
-        QCOMPARE(panel.session()->state(), TrainingSession::State::Running);
+        QCOMPARE(rig.session.state(), TrainingSession::State::Running);
         QCOMPARE(panel.pauseButton()->text(), QString("Pause"));
         QVERIFY(spinUntil([&] { return !ended.isEmpty(); }, kLongWaitMs));
         probe.stop();
 
         QCOMPARE(ended.count(), 1);
-        QVERIFY2(ended.at(0).at(0).toBool(), qPrintable(panel.lastError()));
-        QCOMPARE(ended.at(0).at(1).toString(), QString::fromStdString(config.run));
+        QVERIFY2(resultOf(ended).status == TrainResult::Status::Finished, qPrintable(panel.lastError()));
+        QCOMPARE(resultOf(ended).runPath, config.run);
+        QCOMPARE(resultOf(ended).metrics.epochs.size(), size_t(3));
         QCOMPARE(panel.lastRunPath(), QString::fromStdString(config.run));
         QVERIFY(QFileInfo::exists(panel.lastRunPath()));
         QVERIFY(panel.lastError().isEmpty());
@@ -299,9 +332,9 @@ private slots:
         config.run = runs.filePath("long.h5").toStdString();
         const Design design = tinyDesign();
 
-        TrainingPanel panel;
-        connect(&panel, &TrainingPanel::trainRequested, &panel, [&] { panel.start(design, config); });
-        QSignalSpy ended(&panel, &TrainingPanel::trainingEnded);
+        Rig rig(design, config);
+        TrainingPanel& panel = rig.panel;
+        QSignalSpy ended(&rig.session, &TrainingSession::ended);
         QTest::mouseClick(panel.trainButton(), Qt::LeftButton);
         QVERIFY(spinUntil([&] { return panel.epochPlot()->pointCount() > 0 || !ended.isEmpty(); }, kLongWaitMs));
         QVERIFY(ended.isEmpty());
@@ -310,8 +343,8 @@ private slots:
         QVERIFY(!panel.pauseButton()->isEnabled());
         QVERIFY(spinUntil([&] { return !ended.isEmpty(); }, kLongWaitMs));
 
-        QCOMPARE(ended.at(0).at(0).toBool(), false);
-        QCOMPARE(panel.session()->state(), TrainingSession::State::Idle);
+        QCOMPARE(resultOf(ended).status, TrainResult::Status::Stopped);
+        QCOMPARE(rig.session.state(), TrainingSession::State::Idle);
         QVERIFY(panel.lastError().isEmpty());  // stopping is not an error
         QVERIFY(panel.progressBar()->text().contains("stopped"));
         QVERIFY(panel.epochPlot()->pointCount() >= 1 && panel.epochPlot()->pointCount() < 200);
@@ -328,12 +361,12 @@ private slots:
         config.run = runs.filePath("bad.h5").toStdString();
         const Design design = tinyDesign();
 
-        TrainingPanel panel;
-        connect(&panel, &TrainingPanel::trainRequested, &panel, [&] { panel.start(design, config); });
-        QSignalSpy ended(&panel, &TrainingPanel::trainingEnded);
+        Rig rig(design, config);
+        TrainingPanel& panel = rig.panel;
+        QSignalSpy ended(&rig.session, &TrainingSession::ended);
         QTest::mouseClick(panel.trainButton(), Qt::LeftButton);
         QVERIFY(spinUntil([&] { return !ended.isEmpty(); }, kLongWaitMs));
-        QCOMPARE(ended.at(0).at(0).toBool(), false);
+        QCOMPARE(resultOf(ended).status, TrainResult::Status::Failed);
         QVERIFY2(panel.lastError().contains("no-such-folder"), qPrintable(panel.lastError()));
         QCOMPARE(panel.lossPlot()->pointCount(), 0);
         QVERIFY(panel.progressBar()->text().contains("failed"));
@@ -344,15 +377,18 @@ private slots:
         TrainConfig config;
         config.data = data_.toStdString();
         config.batchSize = 0;
-        TrainingPanel panel;
-        QSignalSpy startedSpy(&panel, &TrainingPanel::trainingStarted);
-        QVERIFY(!panel.start(tinyDesign(), config));
-        QVERIFY2(panel.lastError().contains("batch-size"), qPrintable(panel.lastError()));
+        Rig rig(tinyDesign(), config);
+        QSignalSpy startedSpy(&rig.session, &TrainingSession::started);
+        QTest::mouseClick(rig.panel.trainButton(), Qt::LeftButton);
+        QVERIFY(!rig.started);
+        QVERIFY2(rig.startError.contains("batch-size"), qPrintable(rig.startError));
+        QCOMPARE(rig.panel.lastError(), rig.startError);
         QCOMPARE(startedSpy.count(), 0);
-        QCOMPARE(panel.session()->state(), TrainingSession::State::Idle);
-        verifyIdle(panel);
+        QCOMPARE(rig.session.state(), TrainingSession::State::Idle);
+        verifyIdle(rig.panel);
     }
 };
 
-QTEST_MAIN(TestTrainingPanel)
+#include "support/TestRegistry.h"
+STRATA_TEST_MAIN(TestTrainingPanel)
 #include "test_training_panel.moc"

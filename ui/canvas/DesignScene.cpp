@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "LayerMime.h"
+#include "canvas/LayerMime.h"
 #include "canvas/CanvasStyle.h"
 #include "canvas/EdgeItem.h"
 #include "canvas/NodeItem.h"
@@ -150,26 +150,80 @@ QPointF DesignScene::snapToGrid(QPointF p) {
 
 // --- Reconciling with the document -------------------------------------------------------
 
+namespace {
+
+// What the cards show besides each node's own fields: the issues naming it and its wiring.
+struct NodeFacts {
+    QHash<QString, QStringList> issues;
+    QHash<QString, QSet<int>> connectedInputs;
+    QSet<QString> withOutputEdges;
+};
+
+NodeFacts nodeFacts(const Design& design, const DesignAnalysis& analysis) {
+    NodeFacts f;
+    for (const DesignIssue& issue : analysis.issues)
+        if (!issue.node.empty()) f.issues[q(issue.node)] << q(issue.message);
+    for (const Edge& e : design.edges) {
+        f.connectedInputs[q(e.to)].insert(e.port);
+        f.withOutputEdges.insert(q(e.from));
+    }
+    return f;
+}
+
+NodeContent nodeContent(const Node& node, const DesignAnalysis& analysis, const NodeFacts& facts) {
+    const QString id = q(node.id);
+    const LayerSpec* spec = LayerRegistry::instance().find(node.type);
+    const NodeAnalysis* na = analysis.find(node.id);
+    NodeContent c;
+    c.type = q(node.type);
+    c.group = spec ? q(spec->group) : QString();
+    c.description = spec ? q(spec->description) : QString();
+    c.params = keyParamsText(node, spec, analysis.classes);
+    c.shape = na ? shapeText(na->output) : QString();
+    c.parameters = na ? na->parameters : 0;
+    c.issues = facts.issues.value(id);
+    c.blocked = c.issues.isEmpty() && (!na || !na->ok);
+    c.connectedInputs = facts.connectedInputs.value(id);
+    c.inputPorts = inputSlots(spec, c.connectedInputs);
+    c.hasOutput = !spec || spec->hasOutput;
+    c.outputConnected = facts.withOutputEdges.contains(id);
+    return c;
+}
+
+// Deletes the items whose keys are no longer live.
+template <typename Item>
+void dropStale(QHash<QString, Item*>& items, const QSet<QString>& live) {
+    for (auto it = items.begin(); it != items.end();) {
+        if (live.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        delete it.value();
+        it = items.erase(it);
+    }
+}
+
+}  // namespace
+
 void DesignScene::sync() {
     // Pointers into items that this pass may delete.
     setConnectionTarget(nullptr);
     setSpliceTarget(nullptr);
     syncing_ = true;
+    keepRenamedItem();
+    syncNodes();
+    syncEdges();
+    syncing_ = false;
+
+    const QRectF content = contentRect().adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin);
+    if (!sceneRect().contains(content)) setSceneRect(sceneRect().united(content));
+    emitSelectionIfChanged();
+}
+
+// A rename (one id gone, one new id of the same type) keeps its item, and so its selection:
+// the property panel that did the rename still shows the node.
+void DesignScene::keepRenamedItem() {
     const Design& design = document_->design();
-    const DesignAnalysis& analysis = document_->analysis();
-
-    QHash<QString, QStringList> issues;
-    for (const DesignIssue& issue : analysis.issues)
-        if (!issue.node.empty()) issues[q(issue.node)] << q(issue.message);
-    QHash<QString, QSet<int>> connectedInputs;
-    QSet<QString> withOutputEdges;
-    for (const Edge& e : design.edges) {
-        connectedInputs[q(e.to)].insert(e.port);
-        withOutputEdges.insert(q(e.from));
-    }
-
-    // A rename (one id gone, one new id of the same type) keeps its item, and so its
-    // selection: the property panel that did the rename still shows the node.
     QStringList added, gone;
     QSet<QString> ids;
     for (const Node& node : design.nodes) {
@@ -178,57 +232,42 @@ void DesignScene::sync() {
     }
     for (auto it = nodes_.cbegin(); it != nodes_.cend(); ++it)
         if (!ids.contains(it.key())) gone << it.key();
-    if (added.size() == 1 && gone.size() == 1) {
-        NodeItem* item = nodes_.take(gone.first());
-        const Node* node = design.findNode(added.first().toStdString());
-        if (node && item->typeName() == q(node->type)) {
-            item->setId(added.first());
-            nodes_.insert(added.first(), item);
-        } else {
-            nodes_.insert(gone.first(), item);
-        }
+    if (added.size() != 1 || gone.size() != 1) return;
+    NodeItem* item = nodes_.take(gone.first());
+    const Node* node = design.findNode(added.first().toStdString());
+    if (node && item->typeName() == q(node->type)) {
+        item->setId(added.first());
+        nodes_.insert(added.first(), item);
+    } else {
+        nodes_.insert(gone.first(), item);
     }
+}
 
+void DesignScene::syncNodes() {
+    const Design& design = document_->design();
+    const DesignAnalysis& analysis = document_->analysis();
+    const NodeFacts facts = nodeFacts(design, analysis);
     QSet<QString> liveNodes;
     for (const Node& node : design.nodes) {
         const QString id = q(node.id);
         if (liveNodes.contains(id)) continue;  // a duplicate id (an issue of its own): first one wins
         liveNodes.insert(id);
-        const LayerSpec* spec = LayerRegistry::instance().find(node.type);
-        const NodeAnalysis* na = analysis.find(node.id);
-        NodeContent c;
-        c.type = q(node.type);
-        c.group = spec ? q(spec->group) : QString();
-        c.description = spec ? q(spec->description) : QString();
-        c.params = keyParamsText(node, spec, analysis.classes);
-        c.shape = na ? shapeText(na->output) : QString();
-        c.parameters = na ? na->parameters : 0;
-        c.issues = issues.value(id);
-        c.blocked = c.issues.isEmpty() && (!na || !na->ok);
-        c.connectedInputs = connectedInputs.value(id);
-        c.inputPorts = inputSlots(spec, c.connectedInputs);
-        c.hasOutput = !spec || spec->hasOutput;
-        c.outputConnected = withOutputEdges.contains(id);
-
         NodeItem* item = nodes_.value(id);
         if (!item) {
             item = new NodeItem(id);
             addItem(item);
             nodes_.insert(id, item);
         }
-        item->setContent(c);
+        item->setContent(nodeContent(node, analysis, facts));
         const QPointF pos = document_->position(id);
         if (item->pos() != pos) item->setPos(pos);
     }
-    for (auto it = nodes_.begin(); it != nodes_.end();) {
-        if (liveNodes.contains(it.key())) {
-            ++it;
-            continue;
-        }
-        delete it.value();
-        it = nodes_.erase(it);
-    }
+    dropStale(nodes_, liveNodes);
+}
 
+void DesignScene::syncEdges() {
+    const Design& design = document_->design();
+    const DesignAnalysis& analysis = document_->analysis();
     QSet<QString> liveEdges;
     edgesOfNode_.clear();
     for (const Edge& e : design.edges) {
@@ -251,19 +290,7 @@ void DesignScene::sync() {
         if (item->toolTip() != tip) item->setToolTip(tip);
         updateEdgeGeometry(item);
     }
-    for (auto it = edges_.begin(); it != edges_.end();) {
-        if (liveEdges.contains(it.key())) {
-            ++it;
-            continue;
-        }
-        delete it.value();
-        it = edges_.erase(it);
-    }
-    syncing_ = false;
-
-    const QRectF content = contentRect().adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin);
-    if (!sceneRect().contains(content)) setSceneRect(sceneRect().united(content));
-    emitSelectionIfChanged();
+    dropStale(edges_, liveEdges);
 }
 
 void DesignScene::updateEdgeGeometry(EdgeItem* edge) const {

@@ -84,6 +84,10 @@ private:
     void setSpliceTarget(EdgeItem* edge);
     void setConnectionTarget(PortItem* port);
     void emitSelectionIfChanged();
+    // The parts of sync(): renamed items kept, then nodes, then edges.
+    void keepRenamedItem();
+    void syncNodes();
+    void syncEdges();
 
     DesignDocument* document_;
     QHash<QString, NodeItem*> nodes_;

@@ -18,13 +18,14 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QTableWidget>
-#include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <exception>
 #include <vector>
+
+#include "jobs/BackgroundJob.h"
 
 namespace strata {
 
@@ -90,11 +91,43 @@ QPixmap sampleStrip(const QList<QImage>& samples, qreal dpr) {
 QString htmlLine(const QString& text, const char* color) {
     return QString("<div style=\"color:%1; margin-bottom:4px\">%2</div>").arg(color, text.toHtmlEscaped());
 }
+
+// The warnings of a scan: class imbalance, images of another size than the Input, unreadable
+// sampled files.
+QStringList scanWarnings(const QStringList& classes, const QList<qint64>& counts, const QList<QSize>& sourceSizes,
+                         const QStringList& unreadable, const ImageSpec& spec) {
+    QStringList warnings;
+    if (!counts.isEmpty()) {
+        const auto [lo, hi] = std::minmax_element(counts.begin(), counts.end());
+        if (*lo > 0 && double(*hi) / double(*lo) > kImbalanceRatio) {
+            const int small = int(lo - counts.begin()), large = int(hi - counts.begin());
+            warnings << DatasetPanel::tr("Classes are imbalanced: \"%1\" has %2 images, \"%3\" has %4 (%5×).")
+                            .arg(classes[large], count(*hi), classes[small], count(*lo))
+                            .arg(double(*hi) / double(*lo), 0, 'f', 1);
+        }
+    }
+    const QSize inputSize(spec.width, spec.height);
+    if (std::any_of(sourceSizes.begin(), sourceSizes.end(), [&](const QSize& s) { return s != inputSize; })) {
+        QStringList sizes;
+        for (const QSize& s : sourceSizes.mid(0, 3)) sizes << sizeText(s);
+        warnings << (sourceSizes.size() == 1
+                         ? DatasetPanel::tr("Images are %1; they will be resized to %2 (the Input size).")
+                               .arg(sizes.first(), sizeText(inputSize))
+                         : DatasetPanel::tr("Images have several sizes (%1%2); they will be resized to %3 "
+                                            "(the Input size).")
+                               .arg(sizes.join(", "), sourceSizes.size() > 3 ? ", …" : "", sizeText(inputSize)));
+    }
+    if (!unreadable.isEmpty())
+        warnings << DatasetPanel::tr("%1 of the sampled files unreadable (files that cannot be read are skipped in "
+                                     "training): %2")
+                        .arg(unreadable.size())
+                        .arg(unreadable.mid(0, kMaxListedPaths).join(", "));
+    return warnings;
+}
 }  // namespace
 
 // Plain result of one scan, built on the worker thread and applied on the UI thread.
 struct DatasetPanel::ScanResult {
-    int generation = 0;
     QStringList errors;  // each names the path at fault
     QStringList warnings;
     QStringList classes;
@@ -102,14 +135,10 @@ struct DatasetPanel::ScanResult {
     QList<QList<QImage>> samples;  // per class, at the Input size
 };
 
-DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
+DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent), scans_(new BackgroundJob(this)) {
     setObjectName("datasetPanel");
     buildUi();
     restoreSettings();
-}
-
-DatasetPanel::~DatasetPanel() {
-    for (QThread* thread : findChildren<QThread*>(QString(), Qt::FindDirectChildrenOnly)) thread->wait();
 }
 
 void DatasetPanel::buildUi() {
@@ -302,27 +331,23 @@ void DatasetPanel::onFoldersEdited() {
 void DatasetPanel::scheduleScan() { scanTimer_->start(); }
 
 void DatasetPanel::startScan() {
-    const int generation = ++generation_;
     scanning_ = true;
     summary_->setText(trainFolder().isEmpty() ? tr("No training folder chosen.") : tr("Scanning…"));
     const QString train = trainFolder(), val = valFolder(), test = testFolder();
     const bool valWanted = valMode_->currentIndex() == ValFolder;
     const ImageSpec spec = spec_;
-    QThread* thread = QThread::create([this, generation, train, val, test, valWanted, spec] {
-        ScanResult result = scan(train, val, test, spec);
-        if (valWanted && val.isEmpty())
-            result.errors << tr("Choose a validation folder, or another validation option.");
-        result.generation = generation;
-        QMetaObject::invokeMethod(
-            this, [this, result] { if (result.generation == generation_) applyScan(result); }, Qt::QueuedConnection);
-    });
-    thread->setParent(this);
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    thread->start(QThread::LowPriority);
+    scans_->start(
+        [train, val, test, valWanted, spec](const StopToken& stop) {
+            ScanResult result = scan(train, val, test, spec, stop);
+            if (valWanted && val.isEmpty())
+                result.errors << tr("Choose a validation folder, or another validation option.");
+            return result;
+        },
+        [this](const ScanResult& result) { applyScan(result); }, QThread::LowPriority);
 }
 
 DatasetPanel::ScanResult DatasetPanel::scan(const QString& train, const QString& val, const QString& test,
-                                            const ImageSpec& spec) {
+                                            const ImageSpec& spec, const StopToken& stop) {
     ScanResult result;
     if (train.isEmpty()) {
         result.errors << tr("No training folder chosen.");
@@ -340,6 +365,7 @@ DatasetPanel::ScanResult DatasetPanel::scan(const QString& train, const QString&
     QStringList unreadable;
     size_t first = 0;
     for (size_t c = 0; c < index.classes.size(); ++c) {
+        if (stop.stopRequested()) return result;  // overtaken or the panel is going: dropped anyway
         const qint64 n = index.countPerClass[c];
         result.classes << QString::fromStdString(index.classes[c]);
         result.counts << n;
@@ -375,30 +401,7 @@ DatasetPanel::ScanResult DatasetPanel::scan(const QString& train, const QString&
     checkOther(val, tr("validation"));
     checkOther(test, tr("test"));
 
-    if (!result.counts.isEmpty()) {
-        const auto [lo, hi] = std::minmax_element(result.counts.begin(), result.counts.end());
-        if (*lo > 0 && double(*hi) / double(*lo) > kImbalanceRatio) {
-            const int small = int(lo - result.counts.begin()), large = int(hi - result.counts.begin());
-            result.warnings << tr("Classes are imbalanced: \"%1\" has %2 images, \"%3\" has %4 (%5×).")
-                                   .arg(result.classes[large], count(*hi), result.classes[small], count(*lo))
-                                   .arg(double(*hi) / double(*lo), 0, 'f', 1);
-        }
-    }
-    const QSize inputSize(spec.width, spec.height);
-    if (std::any_of(sourceSizes.begin(), sourceSizes.end(), [&](const QSize& s) { return s != inputSize; })) {
-        QStringList sizes;
-        for (const QSize& s : sourceSizes.mid(0, 3)) sizes << sizeText(s);
-        result.warnings << (sourceSizes.size() == 1
-                                ? tr("Images are %1; they will be resized to %2 (the Input size).")
-                                      .arg(sizes.first(), sizeText(inputSize))
-                                : tr("Images have several sizes (%1%2); they will be resized to %3 (the Input size).")
-                                      .arg(sizes.join(", "), sourceSizes.size() > 3 ? ", …" : "", sizeText(inputSize)));
-    }
-    if (!unreadable.isEmpty())
-        result.warnings << tr("%1 of the sampled files unreadable (files that cannot be read are skipped in "
-                              "training): %2")
-                               .arg(unreadable.size())
-                               .arg(unreadable.mid(0, kMaxListedPaths).join(", "));
+    result.warnings = scanWarnings(result.classes, result.counts, sourceSizes, unreadable, spec);
     return result;
 }
 

@@ -22,12 +22,16 @@ class QTimer;
 
 namespace strata {
 
+class BackgroundJob;
+class StopToken;
+
 class DatasetPanel : public QWidget {
     Q_OBJECT
 public:
     // Restores the folders chosen last time (QSettings "data/..."); scans when one is set.
+    // A scan in flight when the panel goes is asked to stop and waited for (it only reads a
+    // few files), its result dropped.
     explicit DatasetPanel(QWidget* parent = nullptr);
-    ~DatasetPanel() override;  // waits for a scan in flight (it only reads a few files)
 
     // The Input of the design (samples are decoded at this size); rescans when it changes.
     void setInputSpec(const ImageSpec& spec);
@@ -81,7 +85,8 @@ private:
     void startScan();
     void applyScan(const ScanResult& result);
     void showMessages(const QStringList& errors, const QStringList& warnings);
-    static ScanResult scan(const QString& train, const QString& val, const QString& test, const ImageSpec& spec);
+    static ScanResult scan(const QString& train, const QString& val, const QString& test, const ImageSpec& spec,
+                           const StopToken& stop);
 
     ImageSpec spec_;
     QLineEdit* trainEdit_ = nullptr;
@@ -94,6 +99,7 @@ private:
     QLabel* messages_ = nullptr;
     QTableWidget* table_ = nullptr;
     QTimer* scanTimer_ = nullptr;
+    BackgroundJob* scans_ = nullptr;  // a newer scan drops the result of an older one
 
     QStringList classes_;
     QStringList warnings_;
@@ -101,7 +107,6 @@ private:
     bool valid_ = false;
     bool scanning_ = false;
     int thumbnailCount_ = 0;
-    int generation_ = 0;  // the scan whose result is current; older results are dropped
     bool restoring_ = false;
 };
 

@@ -8,7 +8,8 @@
 
 #include <algorithm>
 
-#include "insight/InsightWidgets.h"
+#include "insight/LayerCaption.h"
+#include "widgets/Labels.h"
 #include "insight/PictureImage.h"
 
 namespace strata {

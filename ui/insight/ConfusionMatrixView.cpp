@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "insight/InsightWidgets.h"
+#include "widgets/Labels.h"
 
 namespace strata {
 

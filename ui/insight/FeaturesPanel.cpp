@@ -20,7 +20,7 @@
 #include "insight/FiltersView.h"
 #include "insight/GradientHeatmap.h"
 #include "insight/HierarchyView.h"
-#include "insight/InsightWidgets.h"
+#include "widgets/Labels.h"
 #include "insight/PatchesView.h"
 #include "insight/SaliencyMapView.h"
 

@@ -3,7 +3,8 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
-#include "insight/InsightWidgets.h"
+#include "widgets/Labels.h"
+#include "widgets/PixelImage.h"
 #include "insight/PictureImage.h"
 
 namespace strata {

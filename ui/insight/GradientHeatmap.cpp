@@ -8,8 +8,8 @@
 #include <cmath>
 #include <limits>
 
-#include "insight/InsightWidgets.h"
-#include "training/ThrottledPlot.h"
+#include "widgets/Labels.h"
+#include "widgets/ThrottledPlot.h"
 
 namespace strata {
 

@@ -9,7 +9,7 @@
 #include <iterator>
 #include <map>
 
-#include "training/ThrottledPlot.h"
+#include "widgets/ThrottledPlot.h"
 
 namespace strata {
 

@@ -23,15 +23,6 @@ QImage toQImage(const Picture& picture) {
     return image;
 }
 
-QPixmap crispPixmap(const QImage& image, int maxWidth, int maxHeight) {
-    if (image.isNull()) return QPixmap();
-    if (image.width() > maxWidth || image.height() > maxHeight)  // a photo: shrink it smoothly
-        return QPixmap::fromImage(image.scaled(maxWidth, maxHeight, Qt::KeepAspectRatio, Qt::SmoothTransformation));
-    const int factor = std::max(1, std::min(maxWidth / image.width(), maxHeight / image.height()));
-    return QPixmap::fromImage(image.scaled(image.width() * factor, image.height() * factor, Qt::IgnoreAspectRatio,
-                                           Qt::FastTransformation));
-}
-
 QPixmap crispPixmap(const Picture& picture, int maxWidth, int maxHeight) {
     return crispPixmap(toQImage(picture), maxWidth, maxHeight);
 }

@@ -5,6 +5,7 @@
 #include <QPixmap>
 
 #include "insight/FeatureSnapshot.h"
+#include "widgets/PixelImage.h"
 
 namespace strata {
 
@@ -12,11 +13,8 @@ namespace strata {
 // A null image for an empty picture or one whose pixel count does not match its size.
 QImage toQImage(const Picture& picture);
 
-// The picture enlarged by an integer factor with nearest-neighbour sampling (pixels stay
-// crisp squares: a 3x3 kernel must read as 9 cells, not a blur), the largest factor that
-// keeps it within `maxWidth` x `maxHeight`. Pictures larger than that box are shrunk smoothly
-// to fit instead.
+// The picture as crispPixmap(toQImage(picture), ...) (widgets/PixelImage.h): enlarged by an
+// integer factor with square pixels, or shrunk smoothly when larger than the box.
 QPixmap crispPixmap(const Picture& picture, int maxWidth, int maxHeight);
-QPixmap crispPixmap(const QImage& image, int maxWidth, int maxHeight);
 
 }  // namespace strata

@@ -1,16 +1,13 @@
 #include "insight/SnapshotWorker.h"
 
-#include <QMetaObject>
-#include <QThread>
-
 #include <exception>
 
+#include "jobs/BackgroundJob.h"
 #include "runs/RunFile.h"
 
 namespace strata {
 
 struct SnapshotWorker::Job {
-    quint64 generation = 0;
     QString runPath;
     bool compute = false;
     SnapshotOptions options;
@@ -20,11 +17,13 @@ struct SnapshotWorker::Job {
     QString error;
 };
 
-SnapshotWorker::SnapshotWorker(QObject* parent) : QObject(parent) { qRegisterMetaType<strata::FeatureSnapshot>(); }
-
-SnapshotWorker::~SnapshotWorker() {
-    for (QThread* thread : findChildren<QThread*>(QString(), Qt::FindDirectChildrenOnly)) thread->wait();
+SnapshotWorker::SnapshotWorker(QObject* parent) : QObject(parent), jobs_(new BackgroundJob(this)) {
+    qRegisterMetaType<strata::FeatureSnapshot>();
+    // Snapshots are heavy: jobs never overlap, the waiting request starts when one ends.
+    connect(jobs_, &BackgroundJob::idle, this, &SnapshotWorker::startNext);
 }
+
+bool SnapshotWorker::isBusy() const { return jobs_->isRunning(); }
 
 void SnapshotWorker::readStored(const QString& runPath) {
     auto job = std::make_shared<Job>();
@@ -41,46 +40,42 @@ void SnapshotWorker::compute(const QString& runPath, const SnapshotOptions& opti
 }
 
 void SnapshotWorker::submit(std::shared_ptr<Job> job) {
-    job->generation = ++generation_;
     waiting_ = std::move(job);
-    if (!running_) startNext();
+    // The running job is overtaken: its result is dropped, and idle() starts this one.
+    if (jobs_->isRunning()) jobs_->cancel();
+    else startNext();
 }
 
 void SnapshotWorker::startNext() {
-    running_ = std::move(waiting_);
+    if (!waiting_) return;
+    std::shared_ptr<Job> job = std::move(waiting_);
     waiting_.reset();
-    if (!running_) return;
-    std::shared_ptr<Job> job = running_;
-    QThread* thread = QThread::create([this, job] {
-        try {
-            if (job->compute) {
-                job->snapshot = computeSnapshot(job->runPath.toStdString(), job->options);
-                job->found = true;
-            } else {
-                const RunData run = readRunFile(job->runPath.toStdString());
-                job->found = readSnapshot(run, job->snapshot);
-            }
-        } catch (const std::exception& e) {
-            job->error = QString::fromStdString(e.what());
-        }
-        QMetaObject::invokeMethod(this, [this, job] { finish(job); }, Qt::QueuedConnection);
-    });
-    thread->setParent(this);
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    thread->start();
+    jobs_->start(
+        [job](const StopToken&) {
+            run(*job);
+            return job;
+        },
+        [this](const std::shared_ptr<Job>& done) { finish(*done); });
 }
 
-void SnapshotWorker::finish(const std::shared_ptr<Job>& job) {
-    running_.reset();
-    const bool latest = job->generation == generation_;
-    if (!latest) {  // overtaken: start the newer request, drop this result
-        startNext();
-        return;
+void SnapshotWorker::run(Job& job) {
+    try {
+        if (job.compute) {
+            job.snapshot = computeSnapshot(job.runPath.toStdString(), job.options);
+            job.found = true;
+        } else {
+            const RunData stored = readRunFile(job.runPath.toStdString());
+            job.found = readSnapshot(stored, job.snapshot);
+        }
+    } catch (const std::exception& e) {
+        job.error = QString::fromStdString(e.what());
     }
-    if (!job->error.isEmpty()) emit failed(job->runPath, job->error);
-    else if (!job->found) emit missing(job->runPath);
-    else emit ready(job->runPath, job->snapshot, job->compute);
-    startNext();
+}
+
+void SnapshotWorker::finish(const Job& job) {
+    if (!job.error.isEmpty()) emit failed(job.runPath, job.error);
+    else if (!job.found) emit missing(job.runPath);
+    else emit ready(job.runPath, job.snapshot, job.compute);
 }
 
 }  // namespace strata

@@ -10,23 +10,23 @@
 #include <memory>
 
 #include "insight/Insight.h"
-#include "insight/SnapshotMetaType.h"
-
-class QThread;
+#include "training/SnapshotMetaType.h"
 
 namespace strata {
+
+class BackgroundJob;
 
 class SnapshotWorker : public QObject {
     Q_OBJECT
 public:
+    // A job in flight when the worker goes is waited for, its result dropped.
     explicit SnapshotWorker(QObject* parent = nullptr);
-    ~SnapshotWorker() override;  // waits for a job in flight
 
     // The snapshot stored in the run's /features: ready(..., false) or missing().
     void readStored(const QString& runPath);
     // A fresh snapshot of the run: ready(..., true).
     void compute(const QString& runPath, const SnapshotOptions& options);
-    bool isBusy() const { return running_ != nullptr; }
+    bool isBusy() const;
 
 signals:
     void ready(const QString& runPath, const strata::FeatureSnapshot& snapshot, bool computed);
@@ -37,10 +37,11 @@ private:
     struct Job;
     void submit(std::shared_ptr<Job> job);
     void startNext();
-    void finish(const std::shared_ptr<Job>& job);
+    static void run(Job& job);  // on the worker thread
+    void finish(const Job& job);
 
-    std::shared_ptr<Job> running_, waiting_;
-    quint64 generation_ = 0;  // of the newest request
+    BackgroundJob* jobs_;  // runs one job at a time (the next starts when it is idle)
+    std::shared_ptr<Job> waiting_;
 };
 
 }  // namespace strata

@@ -47,16 +47,20 @@ void DesignDocument::setClasses(int classes) {
 }
 
 bool DesignDocument::load(const QString& path, QString* error) {
+    if (locked_) {
+        if (error) *error = lockReason();
+        return false;
+    }
     try {
-        reset(loadDesign(path.toStdString()), path);
-        return true;
+        return reset(loadDesign(path.toStdString()), path);
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
         return false;
     }
 }
 
-void DesignDocument::reset(const Design& design, const QString& path) {
+bool DesignDocument::reset(const Design& design, const QString& path) {
+    if (locked_) return false;
     undo_.clear();
     apply(design);
     undo_.setClean();
@@ -64,9 +68,14 @@ void DesignDocument::reset(const Design& design, const QString& path) {
         path_ = path;
         emit pathChanged(path_);
     }
+    return true;
 }
 
 bool DesignDocument::save(const QString& path, QString* error) {
+    if (locked_ && path != path_) {
+        if (error) *error = lockReason();
+        return false;
+    }
     try {
         saveDesign(design_, path.toStdString());
     } catch (const std::exception& e) {
@@ -88,15 +97,31 @@ void DesignDocument::apply(const Design& design) {
 }
 
 bool DesignDocument::commit(const Design& after, const QString& text, int mergeId) {
-    if (readOnly_) return false;
+    if (locked_) return false;
     undo_.push(new DesignSnapshotCommand(this, design_, after, text, mergeId));
     return true;
 }
 
-void DesignDocument::setReadOnly(bool readOnly) {
-    if (readOnly_ == readOnly) return;
-    readOnly_ = readOnly;
-    emit readOnlyChanged(readOnly);
+bool DesignDocument::undo() {
+    if (locked_ || !undo_.canUndo()) return false;
+    undo_.undo();
+    return true;
+}
+
+bool DesignDocument::redo() {
+    if (locked_ || !undo_.canRedo()) return false;
+    undo_.redo();
+    return true;
+}
+
+void DesignDocument::setLocked(bool locked) {
+    if (locked_ == locked) return;
+    locked_ = locked;
+    emit lockChanged(locked);
+}
+
+QString DesignDocument::lockReason() const {
+    return locked_ ? tr("The design cannot change while it trains; stop the training or wait for its end.") : QString();
 }
 
 QString DesignDocument::uniqueId(const QString& type) const {
@@ -329,7 +354,7 @@ void DesignDocument::autoLayout() {
         node->x = column * kColumnWidth;
         node->y = a.depth * kRowHeight;
     }
-    commit(after, tr("Auto layout"));  // refused while read-only
+    commit(after, tr("Auto layout"));  // refused while locked
 }
 
 }  // namespace strata

@@ -23,7 +23,11 @@ public:
 
     const Design& design() const { return design_; }
     const DesignAnalysis& analysis() const { return analysis_; }
+    // The undo history, for its state (canUndo, texts, clean). Undo and redo go through
+    // undo() and redo() below, which the lock refuses; the stack's own slots do not ask.
     QUndoStack* undoStack() { return &undo_; }
+    bool undo();
+    bool redo();
 
     // The class count used for "classes" (10 until a dataset says otherwise).
     int classes() const { return classes_; }
@@ -33,17 +37,23 @@ public:
     QString path() const { return path_; }   // "" for a new, never-saved design
     bool isModified() const { return !undo_.isClean(); }
     // Replaces the design and clears the undo stack. Returns false with a message naming the
-    // file on bad input; the current design is then left untouched.
+    // file on bad input, or while locked; the current design is then left untouched.
     bool load(const QString& path, QString* error = nullptr);
-    void reset(const Design& design, const QString& path = QString());
+    // Replaces the design (false, and nothing changes, while locked).
+    bool reset(const Design& design, const QString& path = QString());
     // Marks the design as having unsaved changes (a restored autosave is not on disk).
     void markModified() { undo_.resetClean(); }
-    // Atomic save; on success the document becomes clean and takes `path`.
+    // Atomic save; on success the document becomes clean and takes `path`. While locked only
+    // to the file it already has: a new path would move its runs folder (docs/ARCHITECTURE.md §13).
     bool save(const QString& path, QString* error = nullptr);
 
-    // Read-only while training: every edit below is refused (returns false / empty).
-    bool isReadOnly() const { return readOnly_; }
-    void setReadOnly(bool readOnly);
+    // Locked from the moment a training is asked for until it has ended: the trainer and the
+    // panels showing its run assume this design and its file. Every edit below, undo, redo,
+    // load, reset and a save under a new path are refused (false / empty) while locked.
+    bool isLocked() const { return locked_; }
+    void setLocked(bool locked);
+    // Why a change was refused, for people ("" when not locked).
+    QString lockReason() const;
 
     // --- Edits (each one undo step; each returns false and changes nothing when invalid) ---
     // Adds a node of `type` with default params at `pos`; returns its new id ("conv1", ...).
@@ -78,13 +88,13 @@ signals:
     // After any change to the design or its analysis (edits, undo/redo, load, classes).
     void changed();
     void pathChanged(const QString& path);
-    void readOnlyChanged(bool readOnly);
+    void lockChanged(bool locked);
 
 private:
     friend class DesignSnapshotCommand;
     // Applies a whole design value (used by the undo commands) and re-analyzes.
     void apply(const Design& design);
-    // Pushes an undo step from the current design to `after`; false when read-only.
+    // Pushes an undo step from the current design to `after`; false when locked.
     bool commit(const Design& after, const QString& text, int mergeId = -1);
 
     Design design_;
@@ -92,7 +102,7 @@ private:
     QUndoStack undo_;
     QString path_;
     int classes_ = 10;
-    bool readOnly_ = false;
+    bool locked_ = false;
 };
 
 }  // namespace strata

@@ -9,7 +9,7 @@
 #include "canvas/CanvasStyle.h"
 #include "design/LayerRegistry.h"
 #include "panels/PaletteTree.h"
-#include "panels/ToolIcons.h"
+#include "widgets/ToolIcons.h"
 
 namespace strata {
 

@@ -5,7 +5,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
-#include "LayerMime.h"
+#include "canvas/LayerMime.h"
 
 namespace strata {
 

@@ -15,7 +15,7 @@
 #include <climits>
 
 #include "model/DesignDocument.h"
-#include "panels/FloatSpinBox.h"
+#include "widgets/FloatSpinBox.h"
 #include "panels/PalettePanel.h"
 #include "panels/PanelText.h"
 

@@ -11,13 +11,13 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QThread>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <exception>
 
+#include "jobs/BackgroundJob.h"
 #include "runs/RunFile.h"
 
 namespace strata {
@@ -125,15 +125,11 @@ struct PredictPanel::Batch {
     QList<Item> items;
 };
 
-PredictPanel::PredictPanel(QWidget* parent) : QWidget(parent) {
+PredictPanel::PredictPanel(QWidget* parent) : QWidget(parent), jobs_(new BackgroundJob(this)) {
     setObjectName("predictPanel");
     setAcceptDrops(true);
     buildUi();
     setRun(QString());
-}
-
-PredictPanel::~PredictPanel() {
-    for (QThread* thread : findChildren<QThread*>(QString(), Qt::FindDirectChildrenOnly)) thread->wait();
 }
 
 void PredictPanel::buildUi() {
@@ -256,39 +252,43 @@ void PredictPanel::startNext() {
     pending_.clear();
     busy_ = true;
     busyLabel_->show();
-    QThread* thread = QThread::create([this, batch] {
-        QString runError;
-        if (batch->runPath.isEmpty()) {
-            runError = tr("No run to classify with: train the design or open a run first.");
-        } else if (!batch->model || batch->modelPath != batch->runPath) {
-            batch->model.reset();
+    jobs_->start(
+        [batch](const StopToken& stop) {
+            runBatch(*batch, stop);
+            return batch;
+        },
+        [this](const std::shared_ptr<Batch>& done) { finishBatch(done); });
+}
+
+void PredictPanel::runBatch(Batch& batch, const StopToken& stop) {
+    QString runError;
+    if (batch.runPath.isEmpty()) {
+        runError = tr("No run to classify with: train the design or open a run first.");
+    } else if (!batch.model || batch.modelPath != batch.runPath) {
+        batch.model.reset();
+        try {
+            batch.model = std::make_shared<TrainedModel>(batch.runPath.toStdString());
+            batch.modelPath = batch.runPath;
+        } catch (const std::exception& e) {
+            runError = QString::fromStdString(e.what());
+        }
+    }
+    for (const QString& path : batch.paths) {
+        if (stop.stopRequested()) return;  // the panel is going: nobody will see the rest
+        Item item;
+        item.prediction.path = path.toStdString();
+        item.thumbnail = thumbnailOf(path);
+        if (!batch.model) {
+            item.prediction.error = runError.toStdString();
+        } else {
             try {
-                batch->model = std::make_shared<TrainedModel>(batch->runPath.toStdString());
-                batch->modelPath = batch->runPath;
+                item.prediction = batch.model->predict(path.toStdString(), kTop);
             } catch (const std::exception& e) {
-                runError = QString::fromStdString(e.what());
+                item.prediction.error = e.what();
             }
         }
-        for (const QString& path : batch->paths) {
-            Item item;
-            item.prediction.path = path.toStdString();
-            item.thumbnail = thumbnailOf(path);
-            if (!batch->model) {
-                item.prediction.error = runError.toStdString();
-            } else {
-                try {
-                    item.prediction = batch->model->predict(path.toStdString(), kTop);
-                } catch (const std::exception& e) {
-                    item.prediction.error = e.what();
-                }
-            }
-            batch->items << item;
-        }
-        QMetaObject::invokeMethod(this, [this, batch] { finishBatch(batch); }, Qt::QueuedConnection);
-    });
-    thread->setParent(this);
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    thread->start();
+        batch.items << item;
+    }
 }
 
 void PredictPanel::finishBatch(const std::shared_ptr<Batch>& batch) {

@@ -21,11 +21,15 @@ class QVBoxLayout;
 
 namespace strata {
 
+class BackgroundJob;
+class StopToken;
+
 class PredictPanel : public QWidget {
     Q_OBJECT
 public:
+    // A batch in flight when the panel goes is asked to stop after its current image and
+    // waited for, its result dropped.
     explicit PredictPanel(QWidget* parent = nullptr);
-    ~PredictPanel() override;  // waits for a batch in flight
 
     // The run file to classify with; "" disables the panel with a hint. A different run
     // clears the results.
@@ -60,6 +64,7 @@ private:
     void buildUi();
     void addImages();
     void startNext();
+    static void runBatch(Batch& batch, const StopToken& stop);  // on the worker thread
     void finishBatch(const std::shared_ptr<Batch>& batch);
     void addRow(const Item& item);
     void updateHeader();
@@ -72,6 +77,7 @@ private:
     QString modelPath_;
     QStringList pending_;
     bool busy_ = false;
+    BackgroundJob* jobs_ = nullptr;  // one batch at a time: the next starts when one is done
     QList<Item> items_;
 
     QLabel* header_ = nullptr;

@@ -15,11 +15,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <iterator>
 
-#include "runs/EpochTable.h"
-#include "runs/RunFile.h"
+#include "runs/RunSummary.h"
 
 namespace strata {
 
@@ -45,6 +43,19 @@ QString durationText(double seconds) {
 QString dateText(const QString& iso) {
     const QDateTime t = QDateTime::fromString(iso, Qt::ISODate);
     return t.isValid() ? t.toLocalTime().toString("yyyy-MM-dd HH:mm") : iso;
+}
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+// "88.1 % (val)": which accuracy it is always shows, as in `strata runs`.
+QString bestText(const BestAccuracy& best) {
+    return QString("%1 % (%2)").arg(100.0 * best.value, 0, 'f', 1).arg(qs(best.label));
+}
+
+QString bestToolTip(const BestAccuracy& best) {
+    if (best.label == "val") return RunsPanel::tr("Best validation accuracy over the epochs");
+    if (best.label == "test") return RunsPanel::tr("No validation set: the test accuracy after the last epoch");
+    return RunsPanel::tr("Neither validation nor test set: the training accuracy of the last epoch");
 }
 
 QString homeShortened(const QString& path) {
@@ -83,8 +94,9 @@ void RunsPanel::buildUi() {
     tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     tree_->header()->setStretchLastSection(false);
     tree_->header()->setSectionResizeMode(ColDesign, QHeaderView::Stretch);
-    tree_->headerItem()->setToolTip(ColBest, tr("Best validation accuracy; \"(train)\": best training accuracy, "
-                                                "the run had no validation set"));
+    tree_->headerItem()->setToolTip(ColBest, tr("(val): the best validation accuracy; (test): no validation set, "
+                                                "the final test accuracy; (train): neither, the final training "
+                                                "accuracy"));
 
     plot_ = new QCustomPlot(this);
     plot_->setObjectName("runsOverlay");
@@ -127,8 +139,8 @@ void RunsPanel::buildUi() {
     });
     connect(tree_, &QTreeWidget::itemSelectionChanged, this, &RunsPanel::onSelectionChanged);
     connect(tree_, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem* item) {
-        const RunRow* row = rowOf(item);
-        if (row && row->error.isEmpty()) emit openRequested(row->path);
+        const RunSummary* row = rowOf(item);
+        if (row && row->error.empty()) emit openRequested(qs(row->path));
     });
     setFolder(QString());
 }
@@ -150,62 +162,14 @@ void RunsPanel::setFolder(const QString& dir) {
 
 void RunsPanel::refresh() {
     const QStringList selected = selectedRuns();
-    rows_.clear();
-    if (!folder_.isEmpty()) {
-        const QFileInfoList files = QDir(folder_).entryInfoList({"*.h5"}, QDir::Files | QDir::Readable, QDir::Name);
-        for (const QFileInfo& file : files) {
-            RunRow row;
-            row.path = file.absoluteFilePath();
-            row.name = file.completeBaseName();
-            try {
-                const RunData run = readRunSummary(row.path.toStdString());
-                row.created = QString::fromStdString(run.created);
-                row.epochs = loadEpochs(run);
-                const auto design = nlohmann::json::parse(run.designJson, nullptr, /*allow_exceptions=*/false);
-                if (design.is_object() && design.value("name", nlohmann::json()).is_string())
-                    row.design = QString::fromStdString(design["name"].get<std::string>());
-            } catch (const std::exception& e) {
-                row.error = QString::fromStdString(e.what());
-            }
-            if (row.created.isEmpty()) row.created = file.lastModified().toUTC().toString(Qt::ISODate);
-            rows_.push_back(std::move(row));
-        }
-        std::stable_sort(rows_.begin(), rows_.end(),
-                         [](const RunRow& a, const RunRow& b) { return a.created > b.created; });
-    }
+    rows_ = folder_.isEmpty() ? std::vector<RunSummary>() : listRunSummaries(folder_.toStdString());
 
     QSignalBlocker block(tree_);
     tree_->clear();
     for (size_t i = 0; i < rows_.size(); ++i) {
-        const RunRow& row = rows_[i];
         auto* item = new QTreeWidgetItem(tree_);
         item->setData(ColRun, Qt::UserRole, int(i));
-        item->setText(ColRun, row.name);
-        item->setToolTip(ColRun, row.path);
-        item->setText(ColDate, dateText(row.created));
-        for (int c : {ColEpochs, ColBest, ColTime}) item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
-        if (!row.error.isEmpty()) {
-            item->setText(ColDesign, tr("unreadable"));
-            item->setFlags(Qt::ItemIsEnabled);  // listed, not selectable
-            for (int c = 0; c < ColumnCount; ++c) {
-                item->setForeground(c, palette().color(QPalette::Disabled, QPalette::Text));
-                item->setToolTip(c, row.error);
-            }
-            continue;
-        }
-        item->setText(ColDesign, row.design);
-        item->setText(ColEpochs, QString::number(row.epochs.size()));
-        double seconds = 0, best = -1;
-        const bool hasVal = !row.epochs.empty() && row.epochs.front().hasVal;
-        for (const EpochRecord& e : row.epochs) {
-            seconds += e.seconds;
-            best = std::max(best, hasVal ? e.valAccuracy : e.trainAccuracy);
-        }
-        if (best >= 0) {
-            item->setText(ColBest, QString("%1 %").arg(100.0 * best, 0, 'f', 1) + (hasVal ? QString() : tr(" (train)")));
-            if (!hasVal) item->setToolTip(ColBest, tr("No validation set: best training accuracy"));
-        }
-        item->setText(ColTime, row.epochs.empty() ? QString() : durationText(seconds));
+        fillItem(item, rows_[i]);
     }
     for (int c = 0; c < ColumnCount; ++c)
         if (c != ColDesign) tree_->resizeColumnToContents(c);
@@ -219,11 +183,36 @@ void RunsPanel::refresh() {
     selectRuns(selected);
 }
 
+void RunsPanel::fillItem(QTreeWidgetItem* item, const RunSummary& run) const {
+    item->setText(ColRun, qs(run.name));
+    item->setToolTip(ColRun, qs(run.path));
+    item->setText(ColDate, dateText(qs(run.created)));
+    for (int c : {ColEpochs, ColBest, ColTime}) item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+    if (!run.error.empty()) {
+        item->setText(ColDesign, tr("unreadable"));
+        item->setFlags(Qt::ItemIsEnabled);  // listed, not selectable
+        for (int c = 0; c < ColumnCount; ++c) {
+            item->setForeground(c, palette().color(QPalette::Disabled, QPalette::Text));
+            item->setToolTip(c, qs(run.error));
+        }
+        return;
+    }
+    item->setText(ColDesign, qs(run.design));
+    item->setText(ColEpochs, QString::number(run.epochsDone));
+    if (run.epochsTotal > 0)
+        item->setToolTip(ColEpochs, tr("%1 of %2 epochs (%3)").arg(run.epochsDone).arg(run.epochsTotal).arg(qs(run.status)));
+    if (run.best.known()) {
+        item->setText(ColBest, bestText(run.best));
+        item->setToolTip(ColBest, bestToolTip(run.best));
+    }
+    item->setText(ColTime, run.epochs.empty() ? QString() : durationText(run.seconds));
+}
+
 int RunsPanel::runCount() const { return int(rows_.size()); }
 
 QStringList RunsPanel::runPaths() const {
     QStringList paths;
-    for (const RunRow& row : rows_) paths << row.path;
+    for (const RunSummary& row : rows_) paths << qs(row.path);
     return paths;
 }
 
@@ -232,7 +221,7 @@ QStringList RunsPanel::selectedRuns() const {
     for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
         const QTreeWidgetItem* item = tree_->topLevelItem(i);
         if (item->isSelected())
-            if (const RunRow* row = rowOf(item)) paths << row->path;
+            if (const RunSummary* row = rowOf(item)) paths << qs(row->path);
     }
     return paths;
 }
@@ -242,8 +231,8 @@ void RunsPanel::selectRuns(const QStringList& paths) {
         QSignalBlocker block(tree_);
         for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
             QTreeWidgetItem* item = tree_->topLevelItem(i);
-            const RunRow* row = rowOf(item);
-            item->setSelected(row && row->error.isEmpty() && paths.contains(row->path));
+            const RunSummary* row = rowOf(item);
+            item->setSelected(row && row->error.empty() && paths.contains(qs(row->path)));
         }
     }
     tree_->viewport()->update();
@@ -285,8 +274,8 @@ void RunsPanel::updatePlot() {
     const QStringList selected = selectedRuns();
     int colorIndex = 0;
     double maxEpoch = 1, minAccuracy = 100;
-    for (const RunRow& row : rows_) {
-        if (!selected.contains(row.path)) continue;
+    for (const RunSummary& row : rows_) {
+        if (!selected.contains(qs(row.path))) continue;
         const QColor color = kRunColors[colorIndex++ % std::size(kRunColors)];
         const bool hasVal = !row.epochs.empty() && row.epochs.front().hasVal;
         QVector<double> x, train, val;
@@ -305,8 +294,9 @@ void RunsPanel::updatePlot() {
             graph->setData(x, y, /*alreadySorted=*/true);
             return graph;
         };
-        if (hasVal) addCurve(val, Qt::SolidLine, row.name);
-        QCPGraph* trainGraph = addCurve(train, Qt::DashLine, hasVal ? row.name + tr(" (train)") : row.name);
+        const QString name = qs(row.name);
+        if (hasVal) addCurve(val, Qt::SolidLine, name);
+        QCPGraph* trainGraph = addCurve(train, Qt::DashLine, hasVal ? name + tr(" (train)") : name);
         if (hasVal) trainGraph->removeFromLegend();  // one legend entry per run
     }
 
@@ -324,7 +314,7 @@ void RunsPanel::updatePlot() {
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-const RunsPanel::RunRow* RunsPanel::rowOf(const QTreeWidgetItem* item) const {
+const RunSummary* RunsPanel::rowOf(const QTreeWidgetItem* item) const {
     if (!item) return nullptr;
     const int i = item->data(ColRun, Qt::UserRole).toInt();
     return i >= 0 && size_t(i) < rows_.size() ? &rows_[size_t(i)] : nullptr;

@@ -1,6 +1,7 @@
 #pragma once
 // The runs panel: every run file (*.h5) of a runs folder, newest first, with its design name,
-// date, epochs, best accuracy and training time; files that cannot be read are listed greyed
+// date, epochs, best accuracy and training time as core/runs/RunSummary defines them (the
+// same as `strata runs`); files that cannot be read are listed greyed
 // with the reason as tooltip. Selecting runs overlays their accuracy curves per epoch
 // (validation solid, training dashed, one colour per run). Double-click or "Open" asks to
 // reopen a run (design and curves), "Resume" to continue training one. Run files are small to
@@ -12,7 +13,7 @@
 
 #include <vector>
 
-#include "runs/MetricsJson.h"
+#include "runs/RunSummary.h"
 
 class QCustomPlot;
 class QLabel;
@@ -42,7 +43,7 @@ public:
     // Curves in the overlay plot (for tests).
     int overlayGraphCount() const;
 
-    // Where runs of the design at `designPath` go (DESIGN.md §6): "<design dir>/runs", or
+    // Where runs of the design at `designPath` go (docs/ARCHITECTURE.md §13): "<design dir>/runs", or
     // $XDG_DATA_HOME/strata/runs (default ~/.local/share/strata/runs) for an unsaved design,
     // a design in a folder that is not writable, or an installed template.
     static QString defaultRunsFolder(const QString& designPath);
@@ -58,24 +59,15 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
 
 private:
-    // One listed run file: its summary, or why it cannot be read.
-    struct RunRow {
-        QString path;
-        QString name;  // file name without .h5
-        QString error;  // set when the file cannot be read
-        QString design;
-        QString created;  // ISO 8601 UTC, as recorded
-        std::vector<EpochRecord> epochs;
-    };
-
     void buildUi();
     void onSelectionChanged();
     void updateButtons();
     void updatePlot();
-    const RunRow* rowOf(const QTreeWidgetItem* item) const;
+    void fillItem(QTreeWidgetItem* item, const RunSummary& run) const;
+    const RunSummary* rowOf(const QTreeWidgetItem* item) const;
 
     QString folder_;
-    std::vector<RunRow> rows_;  // display order; tree items hold their index (Qt::UserRole)
+    std::vector<RunSummary> rows_;  // display order; tree items hold their index (Qt::UserRole)
     QLabel* folderLabel_ = nullptr;
     QTreeWidget* tree_ = nullptr;
     QPushButton* openButton_ = nullptr;

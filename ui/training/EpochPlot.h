@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "runs/MetricsJson.h"
-#include "training/ThrottledPlot.h"
+#include "widgets/ThrottledPlot.h"
 
 namespace strata {
 

@@ -4,7 +4,7 @@
 // as a strong one. Replots are throttled (ThrottledPlot).
 #include <cstdint>
 
-#include "training/ThrottledPlot.h"
+#include "widgets/ThrottledPlot.h"
 
 namespace strata {
 

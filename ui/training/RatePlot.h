@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "train/Trainer.h"
-#include "training/ThrottledPlot.h"
+#include "widgets/ThrottledPlot.h"
 
 namespace strata {
 

@@ -8,13 +8,12 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 
 #include "panels/PanelText.h"
 #include "training/EpochPlot.h"
 #include "training/LossPlot.h"
 #include "training/RatePlot.h"
-#include "train/Precision.h"
+#include "compile/Precision.h"
 
 namespace strata {
 
@@ -96,36 +95,28 @@ TrainingPanel::TrainingPanel(QWidget* parent) : QWidget(parent) {
 
     connect(train_, &QPushButton::clicked, this, &TrainingPanel::trainRequested);
     connect(pause_, &QPushButton::clicked, this, [this] {
-        if (session_.state() == TrainingSession::State::Running)
-            session_.pause();
-        else if (session_.state() == TrainingSession::State::Paused)
-            session_.resume();
+        if (state_ == TrainingSession::State::Running)
+            emit pauseRequested();
+        else if (state_ == TrainingSession::State::Paused)
+            emit resumeRequested();
     });
-    connect(stop_, &QPushButton::clicked, &session_, &TrainingSession::stop);
-    connect(&session_, &TrainingSession::stateChanged, this, &TrainingPanel::onStateChanged);
-    connect(&session_, &TrainingSession::message, this, [this](const QString& text) { showMessage(text, false); });
-    connect(&session_, &TrainingSession::loading, this, &TrainingPanel::onLoading);
-    connect(&session_, &TrainingSession::batchDone, this, &TrainingPanel::onBatch);
-    connect(&session_, &TrainingSession::epochDone, epochPlot_, &EpochPlot::addEpoch);
-    connect(&session_, &TrainingSession::ended, this, &TrainingPanel::onEnded);
-    onStateChanged(session_.state());
+    connect(stop_, &QPushButton::clicked, this, &TrainingPanel::stopRequested);
+    onStateChanged(state_);
 }
 
 TrainingPanel::~TrainingPanel() = default;
 
-bool TrainingPanel::start(const Design& design, const TrainConfig& config) {
-    if (session_.isActive()) {
-        lastError_ = tr("A training is already running.");
-        showMessage(lastError_, true);
-        return false;
-    }
-    try {
-        config.validate();
-    } catch (const std::invalid_argument& e) {
-        lastError_ = tr("Cannot train: %1").arg(QString::fromStdString(e.what()));
-        showMessage(lastError_, true);
-        return false;
-    }
+void TrainingPanel::observe(const TrainingSession* session) {
+    connect(session, &TrainingSession::started, this, &TrainingPanel::onStarted);
+    connect(session, &TrainingSession::stateChanged, this, &TrainingPanel::onStateChanged);
+    connect(session, &TrainingSession::message, this, [this](const QString& text) { showMessage(text, false); });
+    connect(session, &TrainingSession::loading, this, &TrainingPanel::onLoading);
+    connect(session, &TrainingSession::batchDone, this, &TrainingPanel::onBatch);
+    connect(session, &TrainingSession::epochDone, epochPlot_, &EpochPlot::addEpoch);
+    onStateChanged(session->state());
+}
+
+void TrainingPanel::onStarted(const TrainConfig& config, const QString& designName) {
     lastError_.clear();
     precision_ = QString::fromStdString(resolvePrecision(config.precision));
     showMessage(QString(), false);
@@ -135,20 +126,19 @@ bool TrainingPanel::start(const Design& design, const TrainConfig& config) {
     haveBatch_ = textDirty_ = false;
     progress_->setValue(0);
     progress_->setFormat(tr("starting\u2026"));
-    status_->setText(tr("Preparing %1\u2026").arg(QString::fromStdString(design.name)));
-    if (!session_.start(design, config)) {
-        lastError_ = tr("A training is already running.");
-        showMessage(lastError_, true);
-        return false;
-    }
-    emit trainingStarted();
-    return true;
+    status_->setText(tr("Preparing %1\u2026").arg(designName));
+}
+
+void TrainingPanel::showRun(const std::vector<EpochRecord>& epochs) {
+    epochPlot_->setEpochs(epochs);
+    epochPlot_->flush();
 }
 
 QString TrainingPanel::statusText() const { return status_->text(); }
 
 void TrainingPanel::onStateChanged(TrainingSession::State state) {
     using S = TrainingSession::State;
+    state_ = state;
     train_->setEnabled(state == S::Idle);
     pause_->setEnabled(state == S::Running || state == S::Paused);
     pause_->setText(state == S::Paused ? tr("Resume") : tr("Pause"));
@@ -193,17 +183,20 @@ void TrainingPanel::refreshText() {
     QString format = tr("epoch %1/%2").arg(e.epoch).arg(e.epochs) + kSep + QString::number(int(fraction * 100)) + '%';
     const QString eta = formatDuration(e.etaSeconds);
     if (!eta.isEmpty()) format += kSep + tr("ETA %1").arg(eta);
-    if (session_.state() == TrainingSession::State::Paused) format += kSep + tr("paused");
+    if (state_ == TrainingSession::State::Paused) format += kSep + tr("paused");
     progress_->setFormat(format);
-    if (session_.state() == TrainingSession::State::Stopping) return;  // keep "Stopping..."
+    if (state_ == TrainingSession::State::Stopping) return;  // keep "Stopping..."
     status_->setText(tr("batch %1/%2").arg(e.batch).arg(e.batches) + kSep +
                      tr("loss %1 (smoothed %2)").arg(formatNumber(e.loss), formatNumber(lossPlot_->smoothedLoss())) +
                      kSep + tr("%1 img/s").arg(formatCount(qint64(std::llround(e.imagesPerSecond)))) + kSep +
                      tr("lr %1").arg(formatNumber(e.learningRate)) + kSep + precision_);
 }
 
-void TrainingPanel::onEnded(bool ok, bool stopped, const QString& error, const QString& runPath,
-                            const MetricsSummary& metrics) {
+void TrainingPanel::showResult(const TrainResult& result) {
+    const bool ok = result.status == TrainResult::Status::Finished;
+    const bool stopped = result.status == TrainResult::Status::Stopped;
+    const QString runPath = QString::fromStdString(result.runPath), error = QString::fromStdString(result.error);
+    const MetricsSummary& metrics = result.metrics;
     textDirty_ = true;
     refreshText();
     textTimer_.stop();
@@ -235,7 +228,6 @@ void TrainingPanel::onEnded(bool ok, bool stopped, const QString& error, const Q
         showMessage(tr("Training failed: %1").arg(lastError_), true);
     }
     flushPlots();
-    emit trainingEnded(ok, runPath);
 }
 
 void TrainingPanel::showError(const QString& text) {

@@ -1,14 +1,15 @@
 #pragma once
 // The live training view: Train, Pause/Resume and Stop buttons, overall progress with ETA, a
-// status line, and the loss, epoch and rate plots. It owns the TrainingSession but neither the
-// design nor the data: Train emits trainRequested(), and the main window answers with
-// start(design, config). Plots and texts refresh on throttled timers, so a fast trainer never
-// floods the UI thread.
+// status line, and the loss, epoch and rate plots. It only observes a TrainingSession (owned
+// by the studio's TrainingFlow): the session's events fill it, and its buttons emit requests
+// that the owner answers. Plots and texts refresh on throttled timers, so a fast trainer
+// never floods the UI thread.
 #include <QString>
 #include <QTimer>
 #include <QWidget>
 
-#include "design/Design.h"
+#include <vector>
+
 #include "train/TrainConfig.h"
 #include "training/TrainingSession.h"
 
@@ -30,18 +31,20 @@ public:
     explicit TrainingPanel(QWidget* parent = nullptr);
     ~TrainingPanel() override;
 
-    // Validates `config`, clears the current run's curves (keeping the epoch curve when
-    // config.resume, so a reopened run continues) and starts training a copy of
-    // `design`. False, with the reason shown in red and kept in lastError(), when the config
-    // is invalid or a training is already running. Errors found later (bad data, NaN loss)
-    // arrive through trainingEnded(false, ...) and lastError().
-    bool start(const Design& design, const TrainConfig& config);
-
+    // Follows `session` from now on: a start clears the current run's curves (keeping the
+    // epoch curve of a resumed run, which continues), its events fill the progress, the
+    // status line and the plots.
+    void observe(const TrainingSession* session);
+    // Shows how a training ended. Called by the session's owner once it has dealt with the
+    // end (the studio: on TrainingFlow::trainingFinished), so that the panel's final state
+    // and the rest of the window agree.
+    void showResult(const TrainResult& result);
+    // Shows the recorded epochs of an opened run (instead of the current curves).
+    void showRun(const std::vector<EpochRecord>& epochs);
     // Shows `text` in red and keeps it in lastError(): for errors found outside the panel
-    // (no data folder chosen, an unreadable run).
+    // (no data folder chosen, invalid settings, an unreadable run).
     void showError(const QString& text);
 
-    TrainingSession* session() { return &session_; }
     QPushButton* trainButton() const { return train_; }
     QPushButton* pauseButton() const { return pause_; }  // "Pause" / "Resume"
     QPushButton* stopButton() const { return stop_; }
@@ -49,7 +52,7 @@ public:
     LossPlot* lossPlot() const { return lossPlot_; }
     EpochPlot* epochPlot() const { return epochPlot_; }
     RatePlot* ratePlot() const { return ratePlot_; }
-    // The error of the last start() or training ("" when it went well).
+    // The error of the last failed start or training ("" when it went well).
     QString lastError() const { return lastError_; }
     // The run file of the last training that ended ("" before one ended).
     QString lastRunPath() const { return lastRunPath_; }
@@ -57,22 +60,22 @@ public:
     QString statusText() const;
 
 signals:
-    // The user clicked Train: answer with start(design, config).
+    // The user clicked a button; the owner of the session answers.
     void trainRequested();
-    void trainingStarted();
-    // The training ended: ok when it finished every epoch (false when stopped or failed).
-    void trainingEnded(bool ok, const QString& runPath);
+    void pauseRequested();
+    void resumeRequested();
+    void stopRequested();
 
 private:
+    void onStarted(const TrainConfig& config, const QString& designName);
     void onStateChanged(TrainingSession::State state);
     void onLoading(qint64 done, qint64 total);
     void onBatch(const BatchEvent& event);
-    void onEnded(bool ok, bool stopped, const QString& error, const QString& runPath, const MetricsSummary& metrics);
     void showMessage(const QString& text, bool error);
     void refreshText();
     void flushPlots();
 
-    TrainingSession session_;
+    TrainingSession::State state_ = TrainingSession::State::Idle;
     QPushButton* train_ = nullptr;
     QPushButton* pause_ = nullptr;
     QPushButton* stop_ = nullptr;

@@ -2,33 +2,36 @@
 
 #include <QMetaObject>
 
+#include <stdexcept>
+
 namespace strata {
 
 namespace {
 
-// Lives in the worker thread; its only job is to run the trainer and forward its events.
+// Lives in the worker thread; its only job is to run the training job and forward its events.
 class TrainingWorker : public QObject {
     Q_OBJECT
 public:
-    TrainingWorker(std::shared_ptr<Trainer> trainer, BatchEventQueue* batches)
-        : trainer_(std::move(trainer)), batches_(batches) {}
+    TrainingWorker(std::shared_ptr<TrainingJob> job, BatchEventQueue* batches)
+        : job_(std::move(job)), batches_(batches) {}
 
 public slots:
     void run() {
-        TrainEvents ev;
+        TrainingJobEvents ev;
         ev.log = [this](const std::string& m) { emit message(QString::fromStdString(m)); };
         ev.loading = [this](int64_t done, int64_t total) { emit loading(done, total); };
         ev.batch = [queue = batches_](const BatchEvent& e) { queue->push(e); };
         ev.epoch = [this](const EpochRecord& r) { emit epochDone(r); };
         ev.features = [this](const FeatureSnapshot& f) { emit featuresReady(f); };
-        trainer_->setEvents(ev);
+        job_->setEvents(ev);
         try {
-            const TrainResult r = trainer_->run();
-            emit ended(r.status == TrainResult::Status::Finished, r.status == TrainResult::Status::Stopped,
-                       QString::fromStdString(r.error), QString::fromStdString(r.runPath), r.metrics);
+            emit ended(job_->run());
         } catch (const std::exception& e) {
             // Bad design, bad data or an unreadable run: a message for the user, never a crash.
-            emit ended(false, false, QString::fromStdString(e.what()), QString(), MetricsSummary());
+            TrainResult failed;
+            failed.status = TrainResult::Status::Failed;
+            failed.error = e.what();
+            emit ended(failed);
         }
     }
 
@@ -37,10 +40,10 @@ signals:
     void loading(qint64 done, qint64 total);
     void epochDone(const strata::EpochRecord& record);
     void featuresReady(const strata::FeatureSnapshot& snapshot);
-    void ended(bool ok, bool stopped, const QString& error, const QString& runPath, const strata::MetricsSummary& metrics);
+    void ended(const strata::TrainResult& result);
 
 private:
-    std::shared_ptr<Trainer> trainer_;
+    std::shared_ptr<TrainingJob> job_;
     BatchEventQueue* batches_;  // the session's; it outlives the worker thread
 };
 
@@ -52,6 +55,8 @@ TrainingSession::TrainingSession(QObject* parent) : QObject(parent), batches_(kB
     qRegisterMetaType<strata::EpochRecord>();
     qRegisterMetaType<strata::MetricsSummary>();
     qRegisterMetaType<strata::FeatureSnapshot>();
+    qRegisterMetaType<strata::TrainResult>();
+    qRegisterMetaType<strata::TrainConfig>();
 }
 
 TrainingSession::~TrainingSession() {
@@ -62,24 +67,33 @@ TrainingSession::~TrainingSession() {
     }
 }
 
-bool TrainingSession::start(const Design& design, const TrainConfig& config) {
-    if (isActive()) return false;
+bool TrainingSession::start(const Design& design, const TrainConfig& config, QString* error) {
+    if (isActive()) {
+        if (error) *error = tr("A training is already running.");
+        return false;
+    }
+    try {
+        config.validate();
+    } catch (const std::invalid_argument& e) {
+        if (error) *error = tr("Cannot train: %1").arg(QString::fromStdString(e.what()));
+        return false;
+    }
     if (thread_) {  // the previous session's thread has ended
         thread_->wait();
         delete thread_;
         thread_ = nullptr;
     }
-    trainer_ = std::make_shared<Trainer>(design, config);
-    trainer_->setPinnedLayer(pinnedLayer_);
+    job_ = std::make_shared<TrainingJob>(design, config);
+    job_->setPinnedLayer(pinnedLayer_);
     thread_ = new QThread(this);
     batches_.take();  // nothing of an earlier session is left to deliver (it ended by now)
-    auto* worker = new TrainingWorker(trainer_, &batches_);
+    auto* worker = new TrainingWorker(job_, &batches_);
     worker->moveToThread(thread_);
     connect(thread_, &QThread::started, worker, &TrainingWorker::run);
     connect(thread_, &QThread::finished, worker, &QObject::deleteLater);
     connect(worker, &TrainingWorker::message, this, &TrainingSession::message);
     connect(worker, &TrainingWorker::loading, this, &TrainingSession::loading);
-    // The trainer queued its batches before these: deliver them first, so order holds.
+    // The job queued its batches before these: deliver them first, so order holds.
     connect(worker, &TrainingWorker::epochDone, this, [this](const EpochRecord& r) {
         deliverBatches();
         emit epochDone(r);
@@ -88,14 +102,14 @@ bool TrainingSession::start(const Design& design, const TrainConfig& config) {
         deliverBatches();
         emit featuresReady(f);
     });
-    connect(worker, &TrainingWorker::ended, this,
-            [this](bool ok, bool stopped, const QString& error, const QString& runPath, const MetricsSummary& m) {
-                deliverBatches();
-                thread_->quit();
-                thread_->wait();
-                setState(State::Idle);
-                emit ended(ok, stopped, error, runPath, m);
-            });
+    connect(worker, &TrainingWorker::ended, this, [this](const TrainResult& result) {
+        deliverBatches();
+        thread_->quit();
+        thread_->wait();
+        setState(State::Idle);
+        emit ended(result);
+    });
+    emit started(config, QString::fromStdString(design.name));
     setState(State::Running);
     thread_->start();
     return true;
@@ -103,26 +117,26 @@ bool TrainingSession::start(const Design& design, const TrainConfig& config) {
 
 void TrainingSession::pause() {
     if (state_ != State::Running) return;
-    trainer_->pause();
+    job_->pause();
     setState(State::Paused);
 }
 
 void TrainingSession::resume() {
     if (state_ != State::Paused) return;
-    trainer_->resume();
+    job_->resume();
     setState(State::Running);
 }
 
 void TrainingSession::stop() {
     if (state_ == State::Idle || state_ == State::Stopping) return;
-    trainer_->stop();
-    trainer_->resume();  // a paused trainer must wake up to see the stop
+    job_->stop();
+    job_->resume();  // a paused job must wake up to see the stop
     setState(State::Stopping);
 }
 
 void TrainingSession::setPinnedLayer(const std::string& layer) {
     pinnedLayer_ = layer;
-    if (trainer_ && isActive()) trainer_->setPinnedLayer(layer);
+    if (job_ && isActive()) job_->setPinnedLayer(layer);
 }
 
 bool TrainingSession::wait(unsigned long ms) { return !thread_ || thread_->wait(ms); }

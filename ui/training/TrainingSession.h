@@ -1,9 +1,10 @@
 #pragma once
 // Training in the background: a worker object moved to its own QThread runs the engine's
-// Trainer; the trainer's events arrive here as queued signals on the UI thread, batch events
-// in bunches (BatchEventQueue) but each one still re-emitted, in order. Pause,
-// resume and stop are atomic flags the trainer checks between batches, so they act at once
-// even while the worker is busy in its loop.
+// TrainingJob; the job's events arrive here as queued signals on the UI thread, batch events
+// in bunches (BatchEventQueue) but each one still re-emitted, in order. Pause, resume and
+// stop are atomic flags the trainer checks between batches, so they act at once even while
+// the worker is busy in its loop. Panels only observe these signals; the studio's
+// TrainingFlow owns the session and decides what to train.
 #include <QObject>
 #include <QString>
 #include <QThread>
@@ -12,15 +13,18 @@
 #include <memory>
 
 #include "design/Design.h"
-#include "training/BatchEventQueue.h"
+#include "training/SnapshotMetaType.h"
+#include "job/TrainingJob.h"
 #include "runs/MetricsJson.h"
 #include "train/TrainConfig.h"
 #include "train/Trainer.h"
-#include "insight/SnapshotMetaType.h"
+#include "training/BatchEventQueue.h"
 
 Q_DECLARE_METATYPE(strata::BatchEvent)
 Q_DECLARE_METATYPE(strata::EpochRecord)
 Q_DECLARE_METATYPE(strata::MetricsSummary)
+Q_DECLARE_METATYPE(strata::TrainResult)
+Q_DECLARE_METATYPE(strata::TrainConfig)
 
 namespace strata {
 
@@ -37,18 +41,22 @@ public:
     State state() const { return state_; }
     bool isActive() const { return state_ != State::Idle; }
 
-    // Starts training a copy of `design`; false (and nothing started) when already active.
-    bool start(const Design& design, const TrainConfig& config);
+    // Validates `config` and starts training a copy of `design`. False, with the reason for
+    // people in *error and nothing started, when the config is invalid or a training is
+    // already active. Errors found later (bad data, NaN loss) arrive through ended().
+    bool start(const Design& design, const TrainConfig& config, QString* error = nullptr);
     void pause();
     void resume();
     void stop();
     // Blocks until the worker thread has ended (after stop()); for closing the window.
     bool wait(unsigned long ms = ULONG_MAX);
     // The layer the feature snapshots show besides early/middle/deep ("" for none): applied
-    // to the running trainer at once (from its next epoch end) and to every later start.
+    // to the running job at once (from its next epoch end) and to every later start.
     void setPinnedLayer(const std::string& layer);
 
 signals:
+    // A training was started with `config` on the design called `designName`.
+    void started(const strata::TrainConfig& config, const QString& designName);
     void stateChanged(strata::TrainingSession::State state);
     void message(const QString& text);                    // notices: skipped files, resume, ...
     void loading(qint64 done, qint64 total);              // decoding images
@@ -56,8 +64,9 @@ signals:
     void epochDone(const strata::EpochRecord& record);
     // A feature snapshot (epoch 0, then each epoch end) when the config asked for features.
     void featuresReady(const strata::FeatureSnapshot& snapshot);
-    // The training ended: finished, stopped or failed (error says why, for people).
-    void ended(bool ok, bool stopped, const QString& error, const QString& runPath, const strata::MetricsSummary& metrics);
+    // The training ended: finished, stopped or failed (result.error says why, for people;
+    // bad input found before training is a Failed result without a run path).
+    void ended(const strata::TrainResult& result);
 
 private:
     void setState(State s);
@@ -65,7 +74,7 @@ private:
 
     State state_ = State::Idle;
     QThread* thread_ = nullptr;
-    std::shared_ptr<Trainer> trainer_;
+    std::shared_ptr<TrainingJob> job_;
     std::string pinnedLayer_;
     BatchEventQueue batches_;
 };

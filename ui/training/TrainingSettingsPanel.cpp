@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <climits>
 
-#include "panels/FloatSpinBox.h"
-#include "train/Precision.h"
+#include "widgets/FloatSpinBox.h"
+#include "compile/Precision.h"
 
 namespace strata {
 

@@ -19,7 +19,7 @@ class FloatSpinBox;
 class TrainingSettingsPanel : public QWidget {
     Q_OBJECT
 public:
-    // Starts with the defaults of DESIGN.md §3 (TrainConfig's own: epochs 10, batch 64,
+    // Starts with the defaults of docs/ARCHITECTURE.md §7 (TrainConfig's own: epochs 10, batch 64,
     // adam, lr 1e-3, momentum 0.9, no decay, no schedule, no augmentation, seed 0, all cores).
     explicit TrainingSettingsPanel(QWidget* parent = nullptr);
 

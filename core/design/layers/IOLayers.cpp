@@ -1,4 +1,4 @@
-// Input and Output: where images enter and where logits leave (DESIGN.md §2).
+// Input and Output: where images enter and where logits leave (docs/ARCHITECTURE.md §5).
 #include "design/layers/LayerKit.h"
 
 namespace strata::layers {

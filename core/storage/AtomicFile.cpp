@@ -1,4 +1,4 @@
-#include "runs/AtomicFile.h"
+#include "storage/AtomicFile.h"
 
 #include <cerrno>
 #include <cstdio>

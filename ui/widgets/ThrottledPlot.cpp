@@ -1,4 +1,4 @@
-#include "training/ThrottledPlot.h"
+#include "widgets/ThrottledPlot.h"
 
 #include <QPointer>
 #include <QTimer>

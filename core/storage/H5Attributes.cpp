@@ -1,18 +1,8 @@
-#include "runs/H5Helpers.h"
+#include "storage/H5Attributes.h"
 
 #include <algorithm>
 
 namespace strata::h5 {
-
-std::mutex& libraryMutex() {
-    static std::mutex m;
-    return m;
-}
-
-void silenceErrors() {
-    static std::once_flag once;
-    std::call_once(once, [] { H5::Exception::dontPrint(); });
-}
 
 H5::StrType utf8Type() {
     H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
@@ -41,41 +31,6 @@ bool isBool(const H5::AbstractDs& ds) {
     }
 }
 
-H5::Group createOrderedGroup(const H5::Group& parent, const std::string& name) {
-    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    hid_t id = H5Gcreate2(parent.getId(), name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    H5Pclose(gcpl);
-    if (id < 0) throw H5::GroupIException("createOrderedGroup", "cannot create group " + name);
-    H5::Group g(id);  // takes its own reference; drop ours
-    H5Gclose(id);
-    return g;
-}
-
-std::vector<std::string> childNames(const H5::Group& group) {
-    H5_index_t index = H5_INDEX_NAME;
-    hid_t gcpl = H5Gget_create_plist(group.getId());
-    unsigned flags = 0;
-    if (gcpl >= 0 && H5Pget_link_creation_order(gcpl, &flags) >= 0 &&
-        (flags & H5P_CRT_ORDER_TRACKED))
-        index = H5_INDEX_CRT_ORDER;
-    if (gcpl >= 0) H5Pclose(gcpl);
-
-    std::vector<std::string> names;
-    const hsize_t n = group.getNumObjs();
-    for (hsize_t i = 0; i < n; ++i) {
-        ssize_t len = H5Lget_name_by_idx(group.getId(), ".", index, H5_ITER_INC, i, nullptr, 0,
-                                         H5P_DEFAULT);
-        if (len < 0) throw H5::GroupIException("childNames", "cannot list group");
-        std::string name(size_t(len) + 1, '\0');
-        H5Lget_name_by_idx(group.getId(), ".", index, H5_ITER_INC, i, name.data(), name.size(),
-                           H5P_DEFAULT);
-        name.resize(size_t(len));
-        names.push_back(std::move(name));
-    }
-    return names;
-}
-
 void writeStringAttr(H5::H5Object& obj, const std::string& name, const std::string& value) {
     H5::StrType t = utf8Type();
     obj.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, value);
@@ -95,6 +50,11 @@ void writeStringListAttr(H5::H5Object& obj, const std::string& name,
 void writeInt64Attr(H5::H5Object& obj, const std::string& name, int64_t value) {
     obj.createAttribute(name, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR))
         .write(H5::PredType::NATIVE_INT64, &value);
+}
+
+void writeDoubleAttr(H5::H5Object& obj, const std::string& name, double value) {
+    obj.createAttribute(name, H5::PredType::IEEE_F64LE, H5::DataSpace(H5S_SCALAR))
+        .write(H5::PredType::NATIVE_DOUBLE, &value);
 }
 
 std::string readString(const H5::Attribute& attr) {
@@ -135,6 +95,12 @@ std::vector<std::string> readStringList(const H5::Attribute& attr) {
 int64_t readInt64(const H5::Attribute& attr) {
     int64_t v = 0;
     attr.read(H5::PredType::NATIVE_INT64, &v);
+    return v;
+}
+
+double readDouble(const H5::Attribute& attr) {
+    double v = 0;
+    attr.read(H5::PredType::NATIVE_DOUBLE, &v);
     return v;
 }
 

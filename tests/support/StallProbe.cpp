@@ -1,4 +1,4 @@
-#include "training/StallProbe.h"
+#include "support/StallProbe.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "panels/ToolIcons.h"
+#include "widgets/ToolIcons.h"
 
 #include <QPainter>
 #include <QPainterPath>

@@ -1,16 +1,10 @@
-#include "insight/InsightWidgets.h"
+#include "widgets/PixelImage.h"
 
 #include <QPainter>
 
 #include <algorithm>
 
-#include "insight/PictureImage.h"
-
 namespace strata {
-
-namespace {
-const char* const kSep = " \u00b7 ";  // " · "
-}
 
 PixelImage::PixelImage(QWidget* parent) : QWidget(parent) { setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding); }
 
@@ -52,40 +46,13 @@ void PixelImage::paintEvent(QPaintEvent*) {
     p.drawRect(target.adjusted(-1, -1, 0, 0));
 }
 
-QLabel* imageTile(const QImage& image, int box, const QString& toolTip, QWidget* parent) {
-    auto* label = new QLabel(parent);
-    label->setObjectName(kImageTileName);
-    label->setPixmap(crispPixmap(image, box, box));
-    label->setToolTip(toolTip);
-    label->setAlignment(Qt::AlignCenter);
-    label->setFixedSize(box + 2, box + 2);
-    label->setStyleSheet("QLabel { border: 1px solid rgba(0,0,0,40); background: black; }");
-    return label;
-}
-
-QLabel* sectionHeader(const QString& text, QWidget* parent) {
-    auto* label = new QLabel(text, parent);
-    QFont f = label->font();
-    f.setBold(true);
-    label->setFont(f);
-    return label;
-}
-
-QLabel* hintLabel(const QString& text, QWidget* parent) {
-    auto* label = new QLabel(text, parent);
-    label->setAlignment(Qt::AlignCenter);
-    label->setWordWrap(true);
-    label->setForegroundRole(QPalette::PlaceholderText);
-    return label;
-}
-
-QString roleName(const std::string& role) {
-    if (role == "early" || role == "middle" || role == "deep") return QString::fromStdString(role);
-    return QObject::tr("pinned");
-}
-
-QString layerCaption(const std::string& role, const std::string& layer, int depth) {
-    return roleName(role) + kSep + QString::fromStdString(layer) + kSep + QObject::tr("depth %1").arg(depth);
+QPixmap crispPixmap(const QImage& image, int maxWidth, int maxHeight) {
+    if (image.isNull()) return QPixmap();
+    if (image.width() > maxWidth || image.height() > maxHeight)  // a photo: shrink it smoothly
+        return QPixmap::fromImage(image.scaled(maxWidth, maxHeight, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    const int factor = std::max(1, std::min(maxWidth / image.width(), maxHeight / image.height()));
+    return QPixmap::fromImage(image.scaled(image.width() * factor, image.height() * factor, Qt::IgnoreAspectRatio,
+                                           Qt::FastTransformation));
 }
 
 }  // namespace strata

@@ -1,4 +1,4 @@
-#include "runs/OnnxExportFlow.h"
+#include "OnnxExportFlow.h"
 
 #include <QApplication>
 #include <QDir>
@@ -10,28 +10,16 @@
 #include <cstdio>
 
 #include "MainWindow.h"
-#include "TrainingController.h"
+#include "TrainingFlow.h"
 #include "export/OnnxExport.h"
 #include "model/DesignDocument.h"
 #include "runs/PredictPanel.h"
-#include "runs/RunFile.h"
+#include "runs/RunSummary.h"
 
 namespace strata {
 namespace {
 
 constexpr int kStatusMessageMs = 6000;
-
-// The design name a run file records, or "" when it cannot be read.
-QString recordedDesignName(const QString& runPath) {
-    try {
-        const RunData run = readRunSummary(runPath.toStdString());
-        const auto design = nlohmann::json::parse(run.designJson, nullptr, /*allow_exceptions=*/false);
-        if (design.is_object() && design.value("name", nlohmann::json()).is_string())
-            return QString::fromStdString(design["name"].get<std::string>());
-    } catch (const std::exception&) {
-    }
-    return {};
-}
 
 void report(MainWindow* window, const QString& text, bool error) {
     if (window->automation() || !error) {
@@ -54,13 +42,12 @@ QString exportRunToOnnx(const QString& runPath, const QString& outPath) {
 }
 
 QString latestRunFor(const MainWindow* window) {
-    const QString shown = window->training()->predictPanel()->run();
+    const QString shown = window->predictPanel()->run();
     if (!shown.isEmpty() && QFileInfo::exists(shown)) return shown;
-    const QString name = QString::fromStdString(window->document()->design().name);
-    const QFileInfoList runs =
-        QDir(window->training()->runsFolder()).entryInfoList({"*.h5"}, QDir::Files, QDir::Time);  // newest first
-    for (const QFileInfo& run : runs)
-        if (recordedDesignName(run.absoluteFilePath()) == name) return run.absoluteFilePath();
+    const std::string name = window->document()->design().name;
+    // Newest first, as the runs panel and `strata runs` list them.
+    for (const RunSummary& run : listRunSummaries(window->training()->runsFolder().toStdString()))
+        if (run.error.empty() && run.design == name) return QFileInfo(QString::fromStdString(run.path)).absoluteFilePath();
     return {};
 }
 

@@ -1,4 +1,4 @@
-#include "train/Precision.h"
+#include "compile/Precision.h"
 
 #include <fstream>
 #include <sstream>

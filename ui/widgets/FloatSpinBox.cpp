@@ -1,4 +1,4 @@
-#include "panels/FloatSpinBox.h"
+#include "widgets/FloatSpinBox.h"
 
 #include <QLocale>
 #include <cmath>

@@ -1,36 +1,49 @@
-#include "insight/FeaturesController.h"
+#include "FeaturesController.h"
 
 #include <QFileInfo>
 
-#include "MainWindow.h"
+#include "TrainingFlow.h"
 #include "canvas/DesignView.h"
 #include "insight/FeaturesPanel.h"
 #include "insight/SnapshotWorker.h"
 #include "model/DesignDocument.h"
-#include "train/TrainConfig.h"
-#include "training/TrainingSession.h"
 
 namespace strata {
 
-FeaturesController::FeaturesController(MainWindow* window, TrainingSession* session, FeaturesPanel* panel,
-                                       QObject* parent)
-    : QObject(parent), window_(window), session_(session), panel_(panel), worker_(new SnapshotWorker(this)) {
-    connect(session_, &TrainingSession::featuresReady, this, [this](const FeatureSnapshot& snapshot) {
-        panel_->setSnapshot(snapshot);
-        panel_->setStatus(QString());
-    });
+FeaturesController::FeaturesController(TrainingFlow* flow, FeaturesPanel* panel, const DesignDocument* document,
+                                       DesignView* view, QObject* parent)
+    : QObject(parent), flow_(flow), panel_(panel), document_(document), worker_(new SnapshotWorker(this)) {
+    // The next training uses what the panel shows now; later choices follow below.
+    flow_->setProbeImage(panel_->probeImage());
+    flow_->setPinnedLayer(panel_->pinnedLayer());
+    connectFlow();
+    connectWorker();
     connect(panel_, &FeaturesPanel::pinRequested, this, &FeaturesController::pin);
     connect(panel_, &FeaturesPanel::computeRequested, this, [this] { recompute(true); });
-    connect(panel_, &FeaturesPanel::probeImageChosen, this, [this] {
-        if (session_->isActive())
+    connect(panel_, &FeaturesPanel::probeImageChosen, this, [this](const QString& path) {
+        flow_->setProbeImage(path);
+        if (flow_->isTraining())
             panel_->setStatus(tr("The new probe image is used from the next training."));
         else if (!run_.isEmpty())
             recompute(false);
     });
-    connect(window_->view(), &DesignView::selectionChanged, this, &FeaturesController::pinFromCanvas);
+    connect(view, &DesignView::selectionChanged, this, &FeaturesController::pinFromCanvas);
+}
 
+void FeaturesController::connectFlow() {
+    connect(flow_->session(), &TrainingSession::featuresReady, this, [this](const FeatureSnapshot& snapshot) {
+        panel_->setSnapshot(snapshot);
+        panel_->setStatus(QString());
+    });
+    connect(flow_, &TrainingFlow::trainingStarted, panel_, &FeaturesPanel::beginTraining);
+    connect(flow_, &TrainingFlow::trainingFinished, this,
+            [this](const TrainResult& result) { trainingEnded(QString::fromStdString(result.runPath)); });
+    connect(flow_, &TrainingFlow::runOpened, this, [this](const QString& runPath) { showRun(runPath); });
+}
+
+void FeaturesController::connectWorker() {
     connect(worker_, &SnapshotWorker::ready, this, [this](const QString& runPath, FeatureSnapshot snapshot, bool computed) {
-        if (runPath != run_ || session_->isActive()) return;  // stale: another run or a training took over
+        if (runPath != run_ || flow_->isTraining()) return;  // stale: another run or a training took over
         // A quick recomputation skips the linear probes: keep the ones already shown.
         if (computed && snapshot.probe.empty() && panel_->hasSnapshot()) snapshot.probe = panel_->snapshot().probe;
         panel_->setSnapshot(snapshot);
@@ -38,7 +51,7 @@ FeaturesController::FeaturesController(MainWindow* window, TrainingSession* sess
                                    : tr("stored in %1").arg(QFileInfo(runPath).fileName()));
     });
     connect(worker_, &SnapshotWorker::missing, this, [this](const QString& runPath) {
-        if (runPath != run_ || session_->isActive()) return;
+        if (runPath != run_ || flow_->isTraining()) return;
         panel_->setStatus(QString());
         panel_->showEmpty(tr("%1 was trained without features. Compute them now (a few seconds to a minute, in the "
                              "background), or train again.")
@@ -49,13 +62,6 @@ FeaturesController::FeaturesController(MainWindow* window, TrainingSession* sess
         if (runPath != run_) return;
         panel_->setStatus(error, true);
     });
-}
-
-void FeaturesController::prepareTraining(TrainConfig& config) {
-    config.features = true;
-    config.probeImage = panel_->probeImage().toStdString();
-    session_->setPinnedLayer(panel_->pinnedLayer().toStdString());
-    panel_->beginTraining();
 }
 
 void FeaturesController::trainingEnded(const QString& runPath) {
@@ -71,8 +77,8 @@ void FeaturesController::showRun(const QString& runPath) {
 
 void FeaturesController::pin(const QString& layer) {
     panel_->setPinnedLayer(layer);
-    session_->setPinnedLayer(layer.toStdString());
-    if (session_->isActive()) {
+    flow_->setPinnedLayer(layer);
+    if (flow_->isTraining()) {
         panel_->setStatus(layer.isEmpty() ? tr("unpinned: from the next epoch end")
                                           : tr("%1 pinned: shown from the next epoch end").arg(layer));
     } else if (!run_.isEmpty()) {
@@ -85,7 +91,7 @@ void FeaturesController::pinFromCanvas(const QStringList& nodeIds) {
     // worth showing: selecting for editing elsewhere must not start computations.
     // (A dock behind another tab stays "visible" but is moved out of sight: ask what shows.)
     if (nodeIds.size() != 1 || panel_->visibleRegion().isEmpty() || nodeIds.first() == panel_->pinnedLayer()) return;
-    const Node* node = window_->document()->design().findNode(nodeIds.first().toStdString());
+    const Node* node = document_->design().findNode(nodeIds.first().toStdString());
     if (!node || node->type == "Input" || node->type == "Output") return;
     pin(nodeIds.first());
 }

@@ -1,0 +1,87 @@
+#include "train/TrainingData.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+namespace strata {
+
+namespace {
+
+// Distinct from the epoch seeds, so the split does not follow the first epoch's order.
+uint64_t splitSeed(int64_t seed) { return uint64_t(seed) * 0x9E3779B97F4A7C15ull + 1; }
+
+std::string fixed2(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
+
+void logLoaded(const TrainConfig& cfg, const DecodedImages& images, const FolderLoadInfo& loaded,
+               const std::function<void(const std::string&)>& log) {
+    const bool cacheNoted = !loaded.fromCache && !loaded.cacheNote.empty() && loaded.cacheNote != "no cache file";
+    log(cfg.data + ": " + std::to_string(images.count()) + " images " +
+        (loaded.fromCache ? "read from the decode cache" : "decoded") + " in " + fixed2(loaded.seconds) + " s" +
+        (cacheNoted ? " (cache " + loaded.cacheNote + ")" : ""));
+    if (std::string report = skipReport(images); !report.empty()) log(cfg.data + ": " + report);
+}
+
+// --val-split: a seeded share of the training folder held out, both halves in folder order.
+void splitValidation(const TrainConfig& cfg, TrainingData& d) {
+    const int64_t n = d.images.count();
+    if (cfg.valSplit <= 0) {
+        d.trainIdx.resize(n);
+        std::iota(d.trainIdx.begin(), d.trainIdx.end(), 0);
+        return;
+    }
+    std::vector<int64_t> order = shuffledIndices(n, splitSeed(cfg.seed));
+    const int64_t nVal = std::max<int64_t>(1, std::llround(cfg.valSplit * double(n)));
+    if (nVal >= n) throw DataError(cfg.data + ": too few images for --val-split " + std::to_string(cfg.valSplit));
+    d.valIdx.assign(order.begin(), order.begin() + nVal);
+    d.trainIdx.assign(order.begin() + nVal, order.end());
+    std::sort(d.trainIdx.begin(), d.trainIdx.end());
+    std::sort(d.valIdx.begin(), d.valIdx.end());
+}
+
+}  // namespace
+
+DecodedImages loadLabeledFolder(const std::string& dir, const char* role, const ImageSpec& spec, int threads,
+                                const std::vector<std::string>& classes, const std::string& trainDir,
+                                const std::function<void(const std::string&)>& log) {
+    DecodedImages images = loadImageFolder(dir, spec, threads);
+    if (images.classes != classes)
+        throw DataError(dir + ": " + role + " classes differ from the training classes in " + trainDir);
+    if (std::string report = skipReport(images); !report.empty()) log(dir + ": " + report);
+    return images;
+}
+
+TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, const RunData* resumed,
+                              const std::function<void(int64_t, int64_t)>& progress,
+                              const std::function<void(const std::string&)>& log) {
+    TrainingData d;
+    FolderLoadInfo loaded;
+    d.images = loadImageFolder(cfg.data, spec, cfg.threads, progress, &loaded);
+    logLoaded(cfg, d.images, loaded, log);
+    if (resumed) {
+        d.mean = resumed->config.at("mean").get<std::vector<double>>();
+        d.stdev = resumed->config.at("std").get<std::vector<double>>();
+    } else {
+        channelMeanStd(d.images, d.mean, d.stdev);
+    }
+    d.train = std::make_unique<BatchSource>(d.images, d.mean, d.stdev);
+    // The batch source holds its own copy of the pixels: don't keep the dataset twice.
+    std::vector<uint8_t>().swap(d.images.pixels);
+
+    splitValidation(cfg, d);
+    if (!cfg.val.empty()) {
+        DecodedImages val = loadLabeledFolder(cfg.val, "validation", spec, cfg.threads, d.images.classes, cfg.data, log);
+        d.val = std::make_unique<BatchSource>(val, d.mean, d.stdev);
+        d.valIdx.resize(val.count());
+        d.valPaths = val.paths;
+        std::iota(d.valIdx.begin(), d.valIdx.end(), 0);
+    }
+    return d;
+}
+
+}  // namespace strata

@@ -1,0 +1,40 @@
+#pragma once
+// The decoded data of one training: the training folder (and a separate validation folder),
+// the normalization statistics and the train/validation split. Internal to core (torch).
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data/ImageFolder.h"
+#include "runs/RunFile.h"
+#include "train/Batches.h"
+#include "train/TrainConfig.h"
+
+namespace strata {
+
+struct TrainingData {
+    DecodedImages images;  // the training folder; its pixels live in `train` (not kept twice)
+    std::vector<double> mean, stdev;
+    std::unique_ptr<BatchSource> train, val;  // val: only for a separate validation folder
+    std::vector<int64_t> trainIdx, valIdx;    // valIdx index `val` when set, else `train`
+    std::vector<std::string> valPaths;        // the validation folder's paths (feature snapshots)
+
+    bool hasVal() const { return !valIdx.empty(); }
+    const BatchSource& valSource() const { return val ? *val : *train; }
+    int classCount() const { return int(images.classes.size()); }
+};
+
+// Decodes the training folder (and validation folder), fixes the normalization statistics
+// (the recorded ones when `resumed` is set) and splits off validation when asked.
+TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, const RunData* resumed,
+                              const std::function<void(int64_t, int64_t)>& progress,
+                              const std::function<void(const std::string&)>& log);
+
+// A validation or test folder: decoded, its skips reported, its classes those of training
+// (DataError naming the folder otherwise).
+DecodedImages loadLabeledFolder(const std::string& dir, const char* role, const ImageSpec& spec, int threads,
+                                const std::vector<std::string>& classes, const std::string& trainDir,
+                                const std::function<void(const std::string&)>& log);
+
+}  // namespace strata

@@ -1,0 +1,340 @@
+#include "train/TrainingRun.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <random>
+#include <thread>
+
+#include "compile/Precision.h"
+#include "design/DesignAnalysis.h"
+#include "runs/EpochTable.h"
+#include "train/BatchPrefetcher.h"
+#include "train/CpuAutocast.h"
+#include "train/Evaluation.h"
+#include "train/Optimizers.h"
+#include "train/Shard.h"
+#include "train/TorchState.h"
+#include "Version.h"
+
+namespace strata {
+
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// Distinct seeds for the independent random streams of a run, derived from the user's seed.
+uint64_t epochSeed(int64_t seed, int epoch) { return uint64_t(seed) * 1000003ull + uint64_t(epoch); }
+uint64_t augmentSeed(int64_t seed, int epoch) { return epochSeed(seed, epoch) ^ 0xA5A5A5A5A5A5A5A5ull; }
+
+// The settings a resumed run must share with the recorded one (docs/ARCHITECTURE.md §12).
+void checkResumable(const TrainConfig& cfg, const Design& design, const RunData& run) {
+    const nlohmann::json now = cfg.toJson();
+    for (const char* const* key = TrainConfig::kResumeKeys; *key; ++key) {
+        if (!run.config.contains(*key)) continue;
+        if (run.config.at(*key) != now.at(*key))
+            throw std::invalid_argument(cfg.run + ": setting \"" + *key + "\" was " + run.config.at(*key).dump() +
+                                        " in the run but is " + now.at(*key).dump() + " now");
+    }
+    if (nlohmann::json::parse(run.designJson) != designToJson(design))
+        throw std::invalid_argument(cfg.run + ": the design differs from the one the run was trained with");
+}
+
+std::vector<int64_t> allIndices(int64_t n) {
+    std::vector<int64_t> all(n);
+    std::iota(all.begin(), all.end(), 0);
+    return all;
+}
+
+}  // namespace
+
+TrainingRun::TrainingRun(const Design& design, TrainConfig config, const TrainEvents& events, Controls controls,
+                         ParallelJoin join, std::vector<std::shared_ptr<TrainingExtension>> extensions)
+    : design_(design), cfg_(std::move(config)), events_(events), controls_(controls), join_(std::move(join)),
+      extensions_(std::move(extensions)) {}
+
+void TrainingRun::log(const std::string& message) const {
+    if (events_.log) events_.log(message);
+}
+
+TrainResult TrainingRun::run() {
+    prepare();
+    loadData();
+    buildModel();
+    startRecord();
+    attachObservers();
+    begin();
+    for (int epoch = int(record_.epoch) + 1; epoch <= cfg_.epochs; ++epoch)
+        if (!trainEpoch(epoch)) return result_;
+    testIfAsked();
+    result_.status = TrainResult::Status::Finished;
+    return result_;
+}
+
+// Settings and design errors first: they are cheaper to find than a decoded dataset. Then the
+// other ranks (before decoding, so a wrong address or a missing rank fails fast) and the
+// recorded run of a resume, which dictates the data statistics and must agree on the settings.
+void TrainingRun::prepare() {
+    cfg_.validate();
+    if (cfg_.threads == 0) cfg_.threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    // OpenMP state is per thread: set it on the thread that trains.
+    at::set_num_threads(cfg_.threads);
+    precisionUsed_ = resolvePrecision(cfg_.precision);
+    bf16_ = precisionUsed_ == "bf16";
+    if (DesignAnalysis a = analyzeDesign(design_, 10); !a.valid()) throw DesignError(a.issues.front().text());
+    spec_ = inputImageSpec(design_);
+    if (cfg_.worldSize > 1 && !join_)
+        throw std::invalid_argument("data-parallel training (world size " + std::to_string(cfg_.worldSize) +
+                                    ") needs a parallel strategy");
+    if (join_) dist_ = join_(cfg_);
+    resuming_ = cfg_.resume;
+    if (resuming_) {
+        if (cfg_.run.empty()) throw std::invalid_argument("--resume needs --run RUN.h5");
+        record_ = readRunFile(cfg_.run);
+        checkResumable(cfg_, design_, record_);
+    }
+}
+
+void TrainingRun::loadData() {
+    // Before the data, so that notices about the data (skipped files) are the last said.
+    log("precision " + precisionUsed_ + (cfg_.precision == "auto" ? " (auto; CPU: " : " (CPU: ") +
+        cpuPrecisionSupport().describe() + "), " + std::to_string(cfg_.threads) + " threads");
+    data_ = loadTrainingData(cfg_, spec_, resuming_ ? &record_ : nullptr, events_.loading,
+                             [this](const std::string& m) { log(m); });
+}
+
+// The module, its initial weights and the optimizer: seeded, so a run replays exactly.
+void TrainingRun::buildModel() {
+    torch::manual_seed(cfg_.seed);
+    model_ = GraphModule(design_, data_.classCount());
+    optimizer_ = makeOptimizer(cfg_, model_->parameters());
+    MetricsSummary& metrics = result_.metrics;
+    metrics.design = design_.name;
+    metrics.parameters = model_->analysis().totalParameters;
+    metrics.classes = data_.images.classes;
+    metrics.seed = cfg_.seed;
+    metrics.threads = cfg_.threads;
+    result_.runPath = cfg_.run;
+}
+
+// A resumed run continues its record (weights, optimizer, random state, epochs); a fresh one
+// starts a new record. Either way the record's config is this session's.
+void TrainingRun::startRecord() {
+    if (resuming_) {
+        loadModuleState(*model_, record_.checkpoint, cfg_.run);
+        if (const NamedArray* state = findArray(record_.optimizer, "state")) loadOptimizer(*optimizer_, *state);
+        if (const NamedArray* rng = findArray(record_.optimizer, "rng")) loadRngState(*rng);
+        result_.metrics.epochs = loadEpochs(record_);
+        record_.hasTest = false;  // a test of fewer epochs no longer describes the run
+        log("resuming " + cfg_.run + " after epoch " + std::to_string(record_.epoch));
+    } else {
+        record_ = RunData();
+        record_.created = utcNowIso8601();
+        record_.designJson = designToString(design_);
+    }
+    record_.strataVersion = versionString();
+    record_.config = cfg_.toJson();
+    record_.config["classes"] = data_.images.classes;
+    record_.config["mean"] = data_.mean;
+    record_.config["std"] = data_.stdev;
+    record_.config["parameters"] = result_.metrics.parameters;
+    record_.config["precision_used"] = precisionUsed_;  // "precision" keeps what was asked (auto)
+}
+
+// The parallel strategy's gradient agreement comes first, so the extensions' observers see
+// the averaged gradients.
+void TrainingRun::attachObservers() {
+    if (dist_) {
+        dist_->broadcastState(*model_);  // every rank starts from rank 0's weights
+        observers_.push_back(dist_->gradientObserver());
+    }
+    const TrainingSetup setup{cfg_, data_, spec_, resuming_ ? &record_ : nullptr,
+                              [this](const std::string& m) { log(m); }};
+    for (const auto& extension : extensions_)
+        for (auto& observer : extension->observers(setup)) observers_.push_back(std::move(observer));
+}
+
+void TrainingRun::begin() {
+    step_ = resuming_ ? record_.step : 0;
+    for (auto& o : observers_) o->runStart(*model_, record_, resuming_);
+    if (!resuming_) saveRun(0, 0);  // epoch 0: even a run killed in its first epoch can resume
+    // Images this rank trains on per epoch (all of them in a single process).
+    perRank_ = shardLength(int64_t(data_.trainIdx.size()), cfg_.worldSize);
+    batchesPerEpoch_ = (perRank_ + cfg_.batchSize - 1) / cfg_.batchSize;
+    augment_ = parseAugment(cfg_.augment);
+    sessionStart_ = Clock::now();
+    model_->train();
+    // One assembler for the run: its lookup table is built once from the normalization.
+    assembler_ = std::make_unique<BatchAssembler>(*data_.train);
+}
+
+bool TrainingRun::trainEpoch(int epoch) {
+    EpochProgress p;
+    p.epoch = epoch;
+    p.lr = scheduledLearningRate(cfg_, epoch);
+    setLearningRate(*optimizer_, p.lr);
+    // Every rank draws the same seeded order and takes its own shard of it.
+    const std::vector<int64_t> order = shardOf(shuffledIndices(int64_t(data_.trainIdx.size()), epochSeed(cfg_.seed, epoch)),
+                                               cfg_.rank, cfg_.worldSize);
+    std::mt19937_64 augmentRng(augmentSeed(cfg_.seed, epoch) + uint64_t(cfg_.rank));
+    p.start = Clock::now();
+    const int64_t batchSize = cfg_.batchSize;
+    // The next batches are gathered, normalized and augmented on a helper thread while the
+    // current step runs; in order, so augmentRng is drawn exactly as in a serial loop.
+    BatchPrefetcher prefetch(batchesPerEpoch_, [&](int64_t b) {
+        const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, int64_t(order.size()));
+        std::vector<int64_t> batch;
+        batch.reserve(end - begin);
+        for (int64_t i = begin; i < end; ++i) batch.push_back(data_.trainIdx[order[i]]);
+        return assembler_->make(batch, augment_, &augmentRng);
+    });
+    for (int64_t b = 0; b < batchesPerEpoch_; ++b) {
+        while (controls_.paused && !controls_.stopped) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (dist_ ? dist_->stopAgreed() : controls_.stopped.load()) {  // ranks stop at the same batch
+            result_.status = TrainResult::Status::Stopped;
+            return false;
+        }
+        const int64_t begin = b * batchSize, end = std::min<int64_t>(begin + batchSize, int64_t(order.size()));
+        // A final batch of one would break BatchNorm's batch statistics: skip it.
+        if (end - begin < 2 && b > 0) break;
+        if (!trainStep(prefetch.next(), b, p)) return false;
+    }
+    endEpoch(p);
+    return true;
+}
+
+// False when the step failed; result_ then says why, for people.
+bool TrainingRun::trainStep(const Batch& batch, int64_t b, EpochProgress& p) {
+    const std::string where = " at epoch " + std::to_string(p.epoch) + ", batch " + std::to_string(b + 1);
+    torch::Tensor logits;
+    double lossValue = 0;
+    try {
+        lossValue = forwardBackward(batch, logits);
+    } catch (const std::bad_alloc&) {
+        // Out of memory: say which setting to lower, not torch's allocator internals.
+        return fail("out of memory at batch size " + std::to_string(cfg_.batchSize) +
+                    "; lower --batch-size or use a smaller design. The run file keeps the last complete epoch.");
+    } catch (const c10::Error& e) {
+        return fail("training step failed" + where + ": " + e.what_without_backtrace());
+    }
+    if (!std::isfinite(lossValue))
+        return fail("the loss became " + std::string(std::isnan(lossValue) ? "NaN" : "infinite") + where +
+                    "; lower the learning rate (now " + c10::str(p.lr) +
+                    ") or add normalization. The run file keeps the last complete epoch.");
+    ++step_;
+    const int64_t batchImages = batch.labels.size(0);
+    p.lossSum += lossValue * double(batchImages);
+    p.seen += batchImages;
+    p.correct += logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
+    sessionImages_ += batchImages;
+    record_.steps.push_back(step_);
+    record_.stepLoss.push_back(lossValue);
+    emitBatch(p, b, lossValue);
+    return true;
+}
+
+// One optimizer step; returns the loss (agreed over the ranks). A non-finite loss never
+// reaches the weights.
+double TrainingRun::forwardBackward(const Batch& batch, torch::Tensor& logits) {
+    optimizer_->zero_grad();
+    {
+        CpuAutocast autocast(bf16_);  // bf16: the forward pass only
+        logits = model_->forward(batch.images);
+    }
+    logits = logits.to(torch::kFloat32);  // the loss in fp32 (a no-op for fp32)
+    torch::Tensor loss = torch::nn::functional::cross_entropy(logits, batch.labels);
+    double lossValue = loss.item<double>();
+    if (dist_) lossValue = dist_->agreeOnStep(lossValue, controls_.stopped);  // non-finite anywhere: everywhere
+    if (std::isfinite(lossValue)) {
+        loss.backward();
+        for (auto& o : observers_) o->afterBackward(*model_, step_ + 1);
+        optimizer_->step();
+    }
+    return lossValue;
+}
+
+void TrainingRun::emitBatch(const EpochProgress& p, int64_t b, double loss) {
+    if (!events_.batch) return;
+    BatchEvent ev;
+    ev.epoch = p.epoch;
+    ev.epochs = cfg_.epochs;
+    ev.batch = b + 1;
+    ev.batches = batchesPerEpoch_;
+    ev.step = step_;
+    ev.loss = loss;
+    ev.learningRate = p.lr;
+    ev.imagesPerSecond = double(p.seen) * cfg_.worldSize / std::max(1e-9, secondsSince(p.start));
+    const double perImage = secondsSince(sessionStart_) / double(sessionImages_);
+    const int64_t remaining = (batchesPerEpoch_ - b - 1) * cfg_.batchSize + int64_t(cfg_.epochs - p.epoch) * perRank_;
+    ev.etaSeconds = perImage * double(remaining);
+    events_.batch(ev);
+}
+
+// Validation, the observers (feature snapshots land in the record), then the checkpoint.
+void TrainingRun::endEpoch(EpochProgress& p) {
+    const double trainSeconds = secondsSince(p.start);
+    if (dist_) {  // identical BatchNorm statistics on every rank; train metrics of all ranks
+        dist_->averageBuffers(*model_);
+        dist_->sumEpoch(p.lossSum, p.seen, p.correct);
+    }
+    EpochRecord record;
+    record.epoch = p.epoch;
+    record.trainLoss = p.lossSum / double(std::max<int64_t>(1, p.seen));
+    record.trainAccuracy = double(p.correct) / double(std::max<int64_t>(1, p.seen));
+    record.learningRate = p.lr;
+    record.imagesPerSecond = double(p.seen) / std::max(1e-9, trainSeconds);
+    if (data_.hasVal()) {
+        const int classes = data_.classCount();
+        EvalRecord v = dist_ ? dist_->evaluate(model_, data_.valSource(), data_.valIdx, classes)
+                             : evaluateModel(model_, data_.valSource(), data_.valIdx, classes);
+        record.hasVal = true;
+        record.valLoss = v.loss;
+        record.valAccuracy = v.accuracy;
+    }
+    record.seconds = secondsSince(p.start);
+    result_.metrics.epochs.push_back(record);
+    for (auto& o : observers_) o->epochEnd(*model_, p.epoch, record_);
+    saveRun(p.epoch, step_);
+    if (events_.epoch) events_.epoch(record);
+}
+
+void TrainingRun::testIfAsked() {
+    if (cfg_.test.empty() || cfg_.rank != 0) return;  // data-parallel: rank 0 reports the test
+    DecodedImages test = loadLabeledFolder(cfg_.test, "test", spec_, cfg_.threads, data_.images.classes, cfg_.data,
+                                           [this](const std::string& m) { log(m); });
+    BatchSource testSource(test, data_.mean, data_.stdev);
+    result_.metrics.test = evaluateModel(model_, testSource, allIndices(test.count()), data_.classCount());
+    result_.metrics.hasTest = true;
+    // Kept in the run file too, so a run without validation still has a held-out accuracy.
+    record_.hasTest = true;
+    record_.testLoss = result_.metrics.test.loss;
+    record_.testAccuracy = result_.metrics.test.accuracy;
+    writeRecord();  // the checkpoint and random state stay those of the last epoch end
+}
+
+void TrainingRun::saveRun(int epoch, int64_t step) {
+    record_.epoch = epoch;
+    record_.step = step;
+    record_.checkpoint = moduleState(*model_);
+    record_.optimizer = {optimizerToArray(*optimizer_), rngStateToArray()};
+    storeEpochs(result_.metrics.epochs, record_);
+    writeRecord();
+}
+
+void TrainingRun::writeRecord() {
+    if (cfg_.run.empty() || cfg_.rank != 0) return;  // data-parallel: rank 0 alone writes the run file
+    const std::filesystem::path parent = std::filesystem::path(cfg_.run).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    writeRunFile(cfg_.run, record_);
+}
+
+bool TrainingRun::fail(std::string error) {
+    result_.status = TrainResult::Status::Failed;
+    result_.error = std::move(error);
+    return false;
+}
+
+}  // namespace strata

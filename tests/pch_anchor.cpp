@@ -1,1 +1,0 @@
-// Anchor for the shared torch + QtTest precompiled header of the engine tests.
