@@ -90,3 +90,14 @@ std::unique_ptr<QCoreApplication> makeTestApp(int& argc, char** argv) {
                           &::strata::test::makeTestApp<QCoreApplication>)
 #define STRATA_TEST_APPLESS_MAIN(TestObject) \
     STRATA_TEST_REGISTER_(TestObject, ::strata::test::AppKind::None, nullptr)
+
+// The suites' precompiled headers force-include this header after <QtTest>, so a test file
+// that still ends with QTEST_MAIN / QTEST_GUILESS_MAIN / QTEST_APPLESS_MAIN registers its
+// class the same way instead of defining a second main(). (With precompiled headers disabled,
+// such a file fails to link: convert it to the STRATA_TEST_ macros.)
+#undef QTEST_MAIN
+#undef QTEST_GUILESS_MAIN
+#undef QTEST_APPLESS_MAIN
+#define QTEST_MAIN(TestObject) STRATA_TEST_MAIN(TestObject)
+#define QTEST_GUILESS_MAIN(TestObject) STRATA_TEST_GUILESS_MAIN(TestObject)
+#define QTEST_APPLESS_MAIN(TestObject) STRATA_TEST_APPLESS_MAIN(TestObject)
