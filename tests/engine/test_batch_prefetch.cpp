@@ -1,16 +1,21 @@
 // The prefetching loader: BatchAssembler's batches equal BatchSource's bit for bit (every
 // augmentation, gray and RGB, with the same generator draws), and BatchPrefetcher hands them
 // over in order, passes on a failure and stops early without hanging.
+// moc needs only the test class: skipping torch and the engine headers saves it seconds a file.
+#ifndef Q_MOC_RUN
 #include <torch/torch.h>
+#endif
 
 #include <QtTest>
 
 #include <atomic>
 #include <stdexcept>
 
+#ifndef Q_MOC_RUN
 #include "train/BatchAssembler.h"
 #include "train/BatchPrefetcher.h"
 #include "train/Batches.h"
+#endif
 
 using namespace strata;
 

@@ -1,13 +1,17 @@
 // The feature-hierarchy computations on small known inputs: a hand-set vertical-edge filter,
 // linear probes on separable and random data, Grad-CAM on a hand-made object, layer roles,
 // receptive fields, the silhouette, the gradient-norm history and the /features round trip.
+// moc needs only the test class: skipping torch and the engine headers saves it seconds a file.
+#ifndef Q_MOC_RUN
 #include <torch/torch.h>
+#endif
 
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
 
+#ifndef Q_MOC_RUN
 #include "compile/GraphModule.h"
 #include "insight/Activations.h"
 #include "insight/GradientNorms.h"
@@ -21,6 +25,7 @@
 #include "insight/SnapshotCompute.h"
 #include "runs/RunFile.h"
 #include "support/TestData.h"
+#endif
 
 using namespace strata;
 

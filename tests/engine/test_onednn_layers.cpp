@@ -2,16 +2,21 @@
 // same parameters and seeded initialization, the same outputs and gradients, the bf16 autocast
 // path untouched, and the plain fallback where oneDNN is off. A wrong weight layout, a lost bias,
 // a broken backward or a swallowed autocast would each fail here.
+// moc needs only the test class: skipping torch and the engine headers saves it seconds a file.
+#ifndef Q_MOC_RUN
 #include <torch/torch.h>
+#endif
 
 #include <QtTest>
 
+#ifndef Q_MOC_RUN
 #include <ATen/autocast_mode.h>
 
 #include "compile/GraphModule.h"
 #include "compile/OneDnnLayers.h"
 #include "compile/Precision.h"
 #include "support/TestData.h"
+#endif
 
 using namespace strata;
 namespace nn = torch::nn;

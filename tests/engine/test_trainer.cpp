@@ -1,19 +1,24 @@
 // The trainer in-process: events, determinism, pause/stop from another thread, a diverging
 // run stopping with a message, and the extension points callers plug into (observers from an
 // extension see every phase; data-parallel needs a strategy).
+// moc needs only the test class: skipping torch and the engine headers saves it seconds a file.
+#ifndef Q_MOC_RUN
 #include <torch/torch.h>
+#endif
 
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <thread>
 
+#ifndef Q_MOC_RUN
 #include "runs/RunFile.h"
 #include "support/TestData.h"
 #include "data/ImageFolder.h"
 #include "train/TorchState.h"
 #include "train/Trainer.h"
 #include "train/TrainingExtension.h"
+#endif
 
 using namespace strata;
 
