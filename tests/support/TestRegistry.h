@@ -76,7 +76,7 @@ std::unique_ptr<QCoreApplication> makeTestApp(int& argc, char** argv) {
 
 #define STRATA_TEST_REGISTER_(TestObject, kind, appFactory)                                 \
     namespace {                                                                             \
-    const bool strataTestRegistered_ = ::strata::test::registerTestCase({       \
+    const bool strataTestRegistered_##TestObject = ::strata::test::registerTestCase({       \
         __FILE__, STRATA_TEST_BUILDDIR_, kind, appFactory,                                  \
         &QTest::Internal::callInitMain<TestObject>,                                         \
         []() -> QObject* { return new TestObject; }});                                      \
