@@ -19,15 +19,29 @@ static torch::Tensor perChannel(const std::vector<double>& v) {
     return torch::tensor(f, torch::kFloat32).view({1, -1, 1, 1});
 }
 
-BatchSource::BatchSource(const DecodedImages& images, std::vector<double> mean, std::vector<double> std)
-    : spec_(images.spec) {
-    const auto& s = images.spec;
-    pixels_ = torch::from_blob(const_cast<uint8_t*>(images.pixels.data()),
-                               {images.count(), s.channels, s.height, s.width}, torch::kUInt8)
-                  .clone();
-    labels_ = torch::tensor(images.labels, torch::kInt64);
+BatchSource::BatchSource(const ImageSpec& spec, torch::Tensor pixels, const std::vector<int64_t>& labels,
+                         const std::vector<double>& mean, const std::vector<double>& std)
+    : spec_(spec), pixels_(std::move(pixels)) {
+    labels_ = torch::tensor(labels, torch::kInt64);
     mean_ = perChannel(mean);
     std_ = perChannel(std);
+}
+
+BatchSource::BatchSource(const DecodedImages& images, std::vector<double> mean, std::vector<double> std)
+    : BatchSource(images.spec,
+                  torch::from_blob(const_cast<uint8_t*>(images.pixels.data()),
+                                   {images.count(), images.spec.channels, images.spec.height, images.spec.width},
+                                   torch::kUInt8)
+                      .clone(),
+                  images.labels, mean, std) {}
+
+BatchSource BatchSource::takingPixels(DecodedImages& images, std::vector<double> mean, std::vector<double> std) {
+    const ImageSpec& s = images.spec;
+    auto* owned = new std::vector<uint8_t>(std::move(images.pixels));
+    images.pixels.clear();
+    torch::Tensor pixels = torch::from_blob(owned->data(), {images.count(), s.channels, s.height, s.width},
+                                            [owned](void*) { delete owned; }, torch::kUInt8);
+    return BatchSource(s, std::move(pixels), images.labels, mean, std);
 }
 
 torch::Tensor BatchSource::normalize(torch::Tensor uint8Batch) const {

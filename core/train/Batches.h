@@ -19,6 +19,9 @@ class BatchSource {
 public:
     // Keeps a uint8 [N, C, H, W] view of `images` (copied: `images` may die first).
     BatchSource(const DecodedImages& images, std::vector<double> mean, std::vector<double> std);
+    // The same, taking over images.pixels (left empty) instead of copying them, so a large
+    // data set is never held twice.
+    static BatchSource takingPixels(DecodedImages& images, std::vector<double> mean, std::vector<double> std);
 
     int64_t size() const { return labels_.size(0); }
     const torch::Tensor& labels() const { return labels_; }
@@ -34,6 +37,8 @@ public:
     torch::Tensor single(const std::vector<uint8_t>& pixels) const;
 
 private:
+    BatchSource(const ImageSpec& spec, torch::Tensor pixels, const std::vector<int64_t>& labels,
+                const std::vector<double>& mean, const std::vector<double>& std);
     torch::Tensor normalize(torch::Tensor uint8Batch) const;
 
     torch::Tensor pixels_;  // uint8 [N, C, H, W]

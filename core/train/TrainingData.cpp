@@ -69,14 +69,13 @@ TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, con
     } else {
         channelMeanStd(d.images, d.mean, d.stdev);
     }
-    d.train = std::make_unique<BatchSource>(d.images, d.mean, d.stdev);
-    // The batch source holds its own copy of the pixels: don't keep the dataset twice.
-    std::vector<uint8_t>().swap(d.images.pixels);
+    // The batch source takes the pixels over: the data set is never held twice.
+    d.train = std::make_unique<BatchSource>(BatchSource::takingPixels(d.images, d.mean, d.stdev));
 
     splitValidation(cfg, d);
     if (!cfg.val.empty()) {
         DecodedImages val = loadLabeledFolder(cfg.val, "validation", spec, cfg.threads, d.images.classes, cfg.data, log);
-        d.val = std::make_unique<BatchSource>(val, d.mean, d.stdev);
+        d.val = std::make_unique<BatchSource>(BatchSource::takingPixels(val, d.mean, d.stdev));
         d.valIdx.resize(val.count());
         d.valPaths = val.paths;
         std::iota(d.valIdx.begin(), d.valIdx.end(), 0);

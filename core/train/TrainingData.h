@@ -14,7 +14,7 @@
 namespace strata {
 
 struct TrainingData {
-    DecodedImages images;  // the training folder; its pixels live in `train` (not kept twice)
+    DecodedImages images;  // the training folder, without its pixels: they live in `train`
     std::vector<double> mean, stdev;
     std::unique_ptr<BatchSource> train, val;  // val: only for a separate validation folder
     std::vector<int64_t> trainIdx, valIdx;    // valIdx index `val` when set, else `train`

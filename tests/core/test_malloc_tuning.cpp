@@ -1,6 +1,6 @@
 // tuneMallocForTraining: after it, memory a "training step" frees is reused by the next step
 // instead of being returned to the kernel and page-faulted back, on the main thread and on
-// another thread (the studio trains on one). Steps are simulated with plain blocks of the sizes
+// another thread (the studio trains on one), blocks above glibc's mmap threshold included. Steps are simulated with plain blocks of the sizes
 // a CNN step allocates, after one early free of a block bigger than 32 MiB (the decoded data
 // set), which is what kept glibc's own thresholds small.
 #include <QtTest>
@@ -83,6 +83,28 @@ private slots:
         // Tuned, the steps run in memory already mapped: far under one step's worth of pages.
         QVERIFY2(tunedMain < mainPages / 4, qPrintable(QString("%1 page faults").arg(tunedMain)));
         QVERIFY2(tunedThread < threadPages / 4, qPrintable(QString("%1 page faults").arg(tunedThread)));
+    }
+
+    // Blocks above glibc's largest mmap threshold (an activation of a batch of photos) come
+    // from the heap too, so a step reuses them instead of mapping and faulting them in anew.
+    void blocksAboveTheMmapThresholdAreReused() {
+#if !defined(__GLIBC__)
+        QSKIP("not glibc: the tuning does nothing here");
+#endif
+        QVERIFY(strata::tuneMallocForTraining());
+        constexpr std::size_t kBig = std::size_t(40) << 20;
+        const long pages = long(kBig / 4096);
+        auto step = [&] {
+            auto* p = static_cast<char*>(std::malloc(kBig));
+            std::memset(p, 7, kBig);
+            std::free(p);
+        };
+        step();  // the heap grows once
+        const long before = minorFaults();
+        for (int s = 0; s < 4; ++s) step();
+        const long faults = minorFaults() - before;
+        qInfo("minor page faults of 4 steps with a 40 MiB block (%ld pages): %ld", pages, faults);
+        QVERIFY2(faults < pages / 4, qPrintable(QString("%1 page faults").arg(faults)));
     }
 };
 

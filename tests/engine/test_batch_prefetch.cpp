@@ -76,6 +76,26 @@ private slots:
         QVERIFY_EXCEPTION_THROWN(assembler.make({50}), std::out_of_range);
     }
 
+    // Taking the pixels over instead of copying them: the same batches, and the decoded set
+    // left without its pixels (so it is never held twice); the pixels outlive the images.
+    void takingPixelsMatchesCopying() {
+        const ImageSpec spec{3, 6, 5};
+        DecodedImages images = randomImages(20, spec, 3);
+        const std::vector<double> mean{0.5, 0.4, 0.3}, stdev{0.2, 0.25, 0.3};
+        const BatchSource copied(images, mean, stdev);
+        std::unique_ptr<BatchSource> taken;
+        {
+            DecodedImages moved = images;
+            taken = std::make_unique<BatchSource>(BatchSource::takingPixels(moved, mean, stdev));
+            QVERIFY(moved.pixels.empty());
+            QCOMPARE(moved.count(), int64_t(20));  // labels and paths stay
+        }
+        const std::vector<int64_t> idx = {19, 0, 7, 7};
+        QVERIFY(torch::equal(taken->images(idx), copied.images(idx)));
+        QVERIFY(torch::equal(taken->labelsOf(idx), copied.labelsOf(idx)));
+        QCOMPARE(taken->size(), int64_t(20));
+    }
+
     void prefetcherKeepsOrder() {
         std::vector<int64_t> made;
         BatchPrefetcher p(20, [&](int64_t b) {
