@@ -121,7 +121,14 @@ bool MainWindow::confirmStopTraining() {
 
 // --- Data ------------------------------------------------------------------------------------
 
-void MainWindow::setDataFolder(const QString& dir) { trainingDocks_.dataset->setTrainFolder(dir); }
+void MainWindow::setDataFolder(const QString& dir) {
+    trainingDocks_.dataset->setTrainFolder(dir);  // schedules a scan, which ends in showDataScan()
+    // A large folder takes a while to scan: say so until the scan has the classes.
+    if (dir.isEmpty()) return;
+    dataLabel_->setText(tr("Data: %1 (scanning\u2026)").arg(QFileInfo(dir).fileName()));
+    dataLabel_->setToolTip(QDir::toNativeSeparators(dir));
+    dataLabel_->setVisible(true);
+}
 
 QString MainWindow::dataFolder() const { return trainingDocks_.dataset->trainFolder(); }
 

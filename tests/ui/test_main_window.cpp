@@ -390,6 +390,8 @@ private slots:
         // One source: the dataset panel's folder and its scan.
         QCOMPARE(w.datasetPanel()->trainFolder(), tmp_.filePath("data"));
         QCOMPARE(w.dataFolder(), tmp_.filePath("data"));
+        // Until the scan is done, the status bar says it is scanning (the scan runs later).
+        QVERIFY2(statusText(w, "statusData").contains("data (scanning"), qPrintable(statusText(w, "statusData")));
         QTRY_COMPARE_WITH_TIMEOUT(w.document()->classes(), 3, 10000);
         QCOMPARE(w.datasetPanel()->classNames().size(), 3);
         QCOMPARE(w.document()->analysis().find("fc2")->output, Shape({3}));
