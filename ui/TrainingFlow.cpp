@@ -66,7 +66,7 @@ bool TrainingFlow::resumeRun(const QString& runPath, QString* error) {
     } catch (const std::exception& e) {
         return refuse(QString::fromStdString(e.what()), error);
     }
-    // The panel's epochs and threads, read before openRun: opening the run's design makes it
+    // The panel's epochs and threads, read before showRun: opening the run's design makes it
     // a new document, and the settings panel then shows that document's settings.
     const TrainConfig panel = settings_->config();
     const size_t recorded = loadEpochs(run).size();
@@ -75,7 +75,7 @@ bool TrainingFlow::resumeRun(const QString& runPath, QString* error) {
                           .arg(runPath)
                           .arg(recorded),
                       error);
-    if (!openRun(runPath, error)) return false;
+    if (!showRun(runPath, run, error)) return false;
     // Every recorded setting, so the resume check passes; epochs and threads from the panel.
     TrainConfig config = TrainConfig::fromJson(run.config, panel);
     config.epochs = panel.epochs;
@@ -118,23 +118,38 @@ void TrainingFlow::onEnded(const TrainResult& result) {
     emit trainingFinished(result);
 }
 
+bool TrainingFlow::refusedWhileLocked(QString* error) {
+    if (!isTraining() && !document_->isLocked()) return false;
+    emit statusMessage(document_->lockReason());
+    refuse(document_->lockReason(), error);
+    return true;
+}
+
 bool TrainingFlow::openRun(const QString& runPath, QString* error) {
-    if (isTraining() || document_->isLocked()) {
-        emit statusMessage(document_->lockReason());
-        return refuse(document_->lockReason(), error);
-    }
+    if (refusedWhileLocked(error)) return false;  // before reading: the lock is the reason
+    RunData run;
     try {
-        const RunData run = readRunSummary(runPath.toStdString());
-        const Design design = parseDesign(run.designJson, runPath.toStdString() + ":/design");
-        document_->reset(design);
-        // The design is now unsaved: keep listing the runs beside the one just opened.
-        emit runsFolderChanged(QFileInfo(runPath).absolutePath());
-        emit runOpened(runPath, loadEpochs(run));
-        emit statusMessage(tr("Opened run %1").arg(runPath));
-        return true;
+        run = readRunSummary(runPath.toStdString());
     } catch (const std::exception& e) {
         return refuse(QString::fromStdString(e.what()), error);
     }
+    return showRun(runPath, run, error);
+}
+
+// The run's design becomes the open (unsaved) design; the panels hear of it.
+bool TrainingFlow::showRun(const QString& runPath, const RunData& run, QString* error) {
+    if (refusedWhileLocked(error)) return false;
+    try {
+        const Design design = parseDesign(run.designJson, runPath.toStdString() + ":/design");
+        document_->reset(design);
+    } catch (const std::exception& e) {
+        return refuse(QString::fromStdString(e.what()), error);
+    }
+    // The design is now unsaved: keep listing the runs beside the one just opened.
+    emit runsFolderChanged(QFileInfo(runPath).absolutePath());
+    emit runOpened(runPath, loadEpochs(run));
+    emit statusMessage(tr("Opened run %1").arg(runPath));
+    return true;
 }
 
 void TrainingFlow::stopAndWait() {

@@ -18,6 +18,7 @@ namespace strata {
 
 class DatasetPanel;
 class DesignDocument;
+struct RunData;
 class TrainingSettingsPanel;
 
 class TrainingFlow : public QObject {
@@ -68,6 +69,8 @@ signals:
     void statusMessage(const QString& text);
 
 private:
+    bool refusedWhileLocked(QString* error);
+    bool showRun(const QString& runPath, const RunData& run, QString* error);
     bool launch(const TrainConfig& config, QString* error);
     bool refuse(const QString& text, QString* error);
     void onEnded(const TrainResult& result);

@@ -131,14 +131,15 @@ void writeRunFile(const std::string& path, const RunData& run) {
     }
 }
 
-std::string utcNowIso8601() {
-    std::time_t now = std::time(nullptr);
+std::string utcIso8601(std::time_t t) {
     std::tm utc{};
-    gmtime_r(&now, &utc);
+    gmtime_r(&t, &utc);
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
     return buf;
 }
+
+std::string utcNowIso8601() { return utcIso8601(std::time(nullptr)); }
 
 const NamedArray* findArray(const std::vector<NamedArray>& arrays, const std::string& name) {
     for (const auto& a : arrays)

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <stdexcept>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -69,7 +70,8 @@ RunData readRunFile(const std::string& path);
 // Reads only "/" attrs, "/design", "/config" and "/metrics" (fast listing for `strata runs`).
 RunData readRunSummary(const std::string& path);
 
-// The current time as ISO 8601 UTC to the second ("2024-05-01T12:34:56Z"), for RunData::created.
+// A time as ISO 8601 UTC to the second ("2024-05-01T12:34:56Z"), the form of RunData::created.
+std::string utcIso8601(std::time_t t);
 std::string utcNowIso8601();
 
 }  // namespace strata

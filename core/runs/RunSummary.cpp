@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <exception>
 #include <filesystem>
 
@@ -50,12 +49,7 @@ std::string modifiedIso8601(const std::string& path) {
     const auto system = std::chrono::system_clock::now() +
                         std::chrono::duration_cast<std::chrono::system_clock::duration>(
                             written - fs::file_time_type::clock::now());
-    const std::time_t t = std::chrono::system_clock::to_time_t(system);
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+    return utcIso8601(std::chrono::system_clock::to_time_t(system));
 }
 
 std::string statusOf(int64_t done, int64_t total) {
