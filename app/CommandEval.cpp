@@ -5,6 +5,7 @@
 #include "Commands.h"
 #include "Format.h"
 #include "Options.h"
+#include "runs/RunSummary.h"
 #include "train/TrainedModel.h"
 
 namespace strata::cli {
@@ -15,14 +16,16 @@ int evalCommand(const Args& args) {
                  "per-class accuracy and the confusion matrix (rows: true class, columns: predicted).",
                  {{"--data", "DIR", "image folder to evaluate on (required)"},
                   {"--metrics-json", "FILE", "write the metrics JSON (with \"test\") here"},
-                  {"--threads", "N", "decode and compute threads (default: number of cores)"}});
+                  {"--threads", "N", "decode and compute threads (default: number of cores)"},
+                  noVerifyOption()});
     if (!opts.parse(args)) return kExitOk;
     if (opts.positionals().size() != 1) throw UsageError("strata eval: expected one RUN.h5 (see strata eval --help)");
     if (!opts.has("--data")) throw UsageError("strata eval: --data DIR is required");
     int threads = opts.getInt("--threads", int(std::max(1u, std::thread::hardware_concurrency())));
     if (threads < 1) throw UsageError("--threads must be at least 1");
 
-    TrainedModel model(opts.positionals()[0]);
+    TrainedModel model(opts.positionals()[0], !opts.has("--no-verify"));
+    printNote(model.integrityNote());
     DecodedImages images;
     const EvalRecord r = model.evaluate(opts.get("--data"), threads, &images);
     if (std::string report = skipReport(images); !report.empty())
@@ -49,10 +52,12 @@ int evalCommand(const Args& args) {
     if (opts.has("--metrics-json")) {
         MetricsSummary m;
         const RunData& run = model.run();
-        m.design = nlohmann::json::parse(run.designJson).value("name", "");
-        m.parameters = run.config.value("parameters", int64_t(0));
+        const RunSummary summary = summarizeRun(run, opts.positionals()[0]);
+        m.design = summary.design;
+        m.parameters = summary.parameters;
         m.classes = classes;
-        m.seed = run.config.value("seed", int64_t(0));
+        const auto seed = run.config.find("seed");
+        m.seed = seed != run.config.end() && seed->is_number_integer() ? seed->get<int64_t>() : 0;
         m.threads = threads;
         m.hasTest = true;
         m.test = r;

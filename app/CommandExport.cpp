@@ -16,7 +16,7 @@ int exportCommand(const Args& args) {
                      "scaled to [0, 1]; the training set's mean/std normalization is inside the model.\n"
                      "Output \"probabilities\": [N, classes], softmax as in strata predict. The model's\n"
                      "metadata holds \"classes\", \"mean\", \"std\" (JSON lists) and \"input\".",
-                 {{"--onnx", "OUT.onnx", "the ONNX file to write (required; replaced atomically)"}});
+                 {{"--onnx", "OUT.onnx", "the ONNX file to write (required; replaced atomically)"}, noVerifyOption()});
     if (!opts.parse(args)) return kExitOk;
     if (opts.positionals().size() != 1) throw UsageError("strata export: expected one RUN.h5 (see strata export --help)");
     if (!opts.has("--onnx") || opts.get("--onnx").empty())
@@ -28,7 +28,8 @@ int exportCommand(const Args& args) {
     if (std::filesystem::is_directory(out)) throw UsageError(out + ": is a folder; name the .onnx file to write");
 
     try {
-        const OnnxExportSummary s = exportOnnx(opts.positionals()[0], out);
+        const OnnxExportSummary s = exportOnnx(opts.positionals()[0], out, !opts.has("--no-verify"));
+        printNote(s.integrityNote);
         std::string shape = "[N";
         for (int64_t d : s.inputShape) shape += ", " + std::to_string(d);
         std::printf("wrote %s: opset %d, %lld nodes, input %s] in [0, 1], output probabilities [N, %zu]\n",

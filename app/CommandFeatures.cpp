@@ -20,7 +20,8 @@ int featuresCommand(const Args& args) {
                   {"--data", "DIR", "image folder for the patches (default: the run's training folder)"},
                   {"--layer", "ID", "also show this layer (activations and patches)"},
                   {"--samples", "N", "dataset images searched for patches (default 1000)"},
-                  {"--threads", "N", "compute threads (default: number of cores)"}});
+                  {"--threads", "N", "compute threads (default: number of cores)"},
+                  noVerifyOption()});
     if (!opts.parse(args)) return kExitOk;
     if (opts.positionals().size() != 1) throw UsageError("strata features: expected one RUN.h5 (see strata features --help)");
     if (!opts.has("--image")) throw UsageError("strata features: --image IMG is required");
@@ -29,6 +30,8 @@ int featuresCommand(const Args& args) {
     if (!std::filesystem::is_regular_file(image)) throw UsageError(image + ": no such image file");
 
     SnapshotOptions o;
+    o.verify = !opts.has("--no-verify");
+    if (!o.verify) printNote(opts.positionals()[0] + ": not verified (--no-verify): damaged contents would go unnoticed");
     o.probeImage = image;
     o.dataDir = opts.get("--data");
     o.pinnedLayer = opts.get("--layer");

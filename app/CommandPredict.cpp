@@ -12,13 +12,14 @@ int predictCommand(const Args& args) {
                  "Classifies each image with a trained run: one line per image, the path and then\n"
                  "class:probability pairs, best first. Unreadable images are reported on stderr\n"
                  "(exit 2 after the others are printed).",
-                 {{"--top", "K", "how many classes to print per image (default 3)"}});
+                 {{"--top", "K", "how many classes to print per image (default 3)"}, noVerifyOption()});
     if (!opts.parse(args)) return kExitOk;
     if (opts.positionals().size() < 2) throw UsageError("strata predict: expected RUN.h5 and at least one IMAGE");
     const int top = opts.getInt("--top", 3);
     if (top < 1) throw UsageError("--top must be at least 1");
 
-    TrainedModel model(opts.positionals()[0]);
+    TrainedModel model(opts.positionals()[0], !opts.has("--no-verify"));
+    printNote(model.integrityNote());
     int failures = 0;
     for (size_t i = 1; i < opts.positionals().size(); ++i) {
         const Prediction p = model.predict(opts.positionals()[i], top);

@@ -18,7 +18,8 @@ int probeCommand(const Args& args) {
                  {{"--data", "DIR", "image folder with the run's classes (required)"},
                   {"--samples", "N", "images sampled from DIR (default 2000)"},
                   {"--json", "FILE", "also write the results as JSON (strata.probe/1)"},
-                  {"--threads", "N", "compute threads (default: number of cores)"}});
+                  {"--threads", "N", "compute threads (default: number of cores)"},
+                  noVerifyOption()});
     if (!opts.parse(args)) return kExitOk;
     if (opts.positionals().size() != 1) throw UsageError("strata probe: expected one RUN.h5 (see strata probe --help)");
     if (!opts.has("--data")) throw UsageError("strata probe: --data DIR is required");
@@ -27,7 +28,10 @@ int probeCommand(const Args& args) {
     const int threads = opts.getInt("--threads", 0);
     if (threads < 0) throw UsageError("--threads must be at least 1");
 
-    const std::vector<ProbePoint> points = probeLayers(opts.positionals()[0], opts.get("--data"), samples, threads);
+    if (opts.has("--no-verify"))
+        printNote(opts.positionals()[0] + ": not verified (--no-verify): damaged contents would go unnoticed");
+    const std::vector<ProbePoint> points = probeLayers(opts.positionals()[0], opts.get("--data"), samples, threads,
+                                                        !opts.has("--no-verify"));
     Table table({"layer", "depth", "role", "accuracy"});
     nlohmann::json layers = nlohmann::json::array();
     for (const ProbePoint& p : points) {

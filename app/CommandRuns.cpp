@@ -47,7 +47,7 @@ int runsCommand(const Args& args) {
                  "best accuracy (the highest validation accuracy; without validation the final test accuracy;\n"
                  "without either the final train accuracy; labelled val, test or train), parameters,\n"
                  "precision, creation time.",
-                 {});
+                 {noVerifyOption()});
     if (!opts.parse(args)) return kExitOk;
     if (opts.positionals().size() != 1) throw UsageError("strata runs: expected one DIR");
     const std::filesystem::path dir = opts.positionals()[0];
@@ -55,12 +55,15 @@ int runsCommand(const Args& args) {
 
     Table table({"run", "design", "status", "epochs", "best", "parameters", "precision", "created"});
     int unreadable = 0;
-    for (const RunSummary& run : listRunSummaries(dir.string())) {
+    for (const RunSummary& run : listRunSummaries(dir.string(), !opts.has("--no-verify"))) {
         if (!run.error.empty()) {
             std::fprintf(stderr, "warning: skipped %s\n", run.error.c_str());
             ++unreadable;
             continue;
         }
+        if (run.integrity == RunIntegrity::Unverifiable)
+            printNote(std::filesystem::path(run.path).filename().string() +
+                      ": written before run files carried digests; it cannot be verified");
         table.add(row(run));
     }
     std::fputs(table.render().c_str(), stdout);

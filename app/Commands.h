@@ -29,5 +29,7 @@ inline constexpr int kExitBadInput = 2;
 
 // Prints `error: <message>` on stderr.
 void printError(const std::string& message);
+// Prints `note: <message>` on stderr; nothing for "" (a run file's integrity note, RunReader.h).
+void printNote(const std::string& message);
 
 }  // namespace strata::cli

@@ -5,6 +5,10 @@
 
 namespace strata::cli {
 
+OptionSpec noVerifyOption() {
+    return {"--no-verify", "", "read the run file even when its digests show it damaged (results may be wrong)"};
+}
+
 Options::Options(std::string command, std::string synopsis, std::string summary, std::vector<OptionSpec> specs)
     : command_(std::move(command)), synopsis_(std::move(synopsis)), summary_(std::move(summary)), specs_(std::move(specs)) {}
 

@@ -20,6 +20,9 @@ struct OptionSpec {
     std::string help;
 };
 
+// --no-verify, shared by every command that reads a run file (docs/ARCHITECTURE.md §8).
+OptionSpec noVerifyOption();
+
 class Options {
 public:
     Options(std::string command, std::string synopsis, std::string summary, std::vector<OptionSpec> specs);

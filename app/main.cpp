@@ -92,3 +92,7 @@ int main(int argc, char** argv) {
 }
 
 void strata::cli::printError(const std::string& message) { std::fprintf(stderr, "error: %s\n", message.c_str()); }
+
+void strata::cli::printNote(const std::string& message) {
+    if (!message.empty()) std::fprintf(stderr, "note: %s\n", message.c_str());
+}

@@ -29,7 +29,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # libraries the binary links). qt6-qpa-plugins carries the xcb/wayland platform plugins the
 # studio needs to open a window.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6, libstdc++6, libgcc-s1, libtorch1.13, libqt6core6 (>= 6.4), libqt6gui6 (>= 6.4), libqt6widgets6 (>= 6.4), libqt6printsupport6 (>= 6.4), qt6-qpa-plugins, libqcustomplot2.1-qt6, libopencv-core406, libopencv-imgcodecs406, libopencv-imgproc406, libhdf5-103-1, libhdf5-cpp-103-1, libonnx1, libprotobuf32, zlib1g")
+    "libc6, libstdc++6, libgcc-s1, libtorch1.13, libqt6core6 (>= 6.4), libqt6gui6 (>= 6.4), libqt6widgets6 (>= 6.4), libqt6printsupport6 (>= 6.4), qt6-qpa-plugins, libqcustomplot2.1-qt6, libopencv-core406, libopencv-imgcodecs406, libopencv-imgproc406, libhdf5-103-1, libhdf5-cpp-103-1, libonnx1, libprotobuf32, zlib1g, libssl3")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "desktop-file-utils, hicolor-icon-theme")
 
 include(CPack)

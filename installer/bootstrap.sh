@@ -14,7 +14,7 @@ mode=${1:-}
 packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-tools-dev libgl-dev libqcustomplot-dev
-  libtorch-dev libgloo-dev libonnx-dev libprotobuf-dev libopencv-dev libhdf5-dev nlohmann-json3-dev zlib1g-dev
+  libtorch-dev libgloo-dev libonnx-dev libprotobuf-dev libopencv-dev libhdf5-dev nlohmann-json3-dev zlib1g-dev libssl-dev
   dataset-fashion-mnist
   xvfb xauth python3-h5py python3-numpy python3-onnx desktop-file-utils
 )

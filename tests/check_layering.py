@@ -5,7 +5,9 @@
   others), counting each folder's top level (ui/*.cpp) as a folder of its own;
 - ui/ and app/ never include torch, not even through a core header;
 - core/ never includes Qt;
-- core/train includes neither core/insight nor core/dist.
+- core/train includes neither core/insight nor core/dist;
+- run files are read through one reader: readRunFile and readRunSummary (the structural read)
+  are called only inside core/runs; everything else calls readValidRun (docs/ARCHITECTURE.md §8).
 
 Prints every violation with the file and include that cause it; exit 1 if there is any.
 """
@@ -16,6 +18,7 @@ import sys
 ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
 LAYERS = ["core", "ui", "app"]
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+RAW_RUN_READ = re.compile(r'\b(readRunFile|readRunSummary)\s*\(')
 
 
 def sources():
@@ -109,6 +112,15 @@ def main():
             for target in project[src]:
                 if target.startswith(("core/insight/", "core/dist/")):
                     problems.append(f"core/train reaches {folder_of(target)}: {src} includes {target}")
+
+    for src in sorted(project):
+        if src.startswith("core/runs/"):
+            continue
+        with open(os.path.join(ROOT, src), errors="replace") as f:
+            for number, line in enumerate(f, 1):
+                if RAW_RUN_READ.search(line):
+                    problems.append(f"run file read around the one reader: {src}:{number} calls "
+                                    f"{RAW_RUN_READ.search(line).group(1)} (use readValidRun)")
 
     for p in problems:
         print(p)

@@ -7,7 +7,7 @@
 #include "data/DatasetPanel.h"
 #include "model/DesignDocument.h"
 #include "runs/EpochTable.h"
-#include "runs/RunFile.h"
+#include "runs/RunReader.h"
 #include "runs/RunsPanel.h"
 #include "training/TrainingSettingsPanel.h"
 
@@ -62,7 +62,7 @@ bool TrainingFlow::resumeRun(const QString& runPath, QString* error) {
     if (isTraining()) return refuse(tr("A training is already running."), error);
     RunData run;
     try {
-        run = readRunSummary(runPath.toStdString());
+        run = readValidRun(runPath.toStdString()).data;  // whole: a damaged checkpoint is refused here
     } catch (const std::exception& e) {
         return refuse(QString::fromStdString(e.what()), error);
     }
@@ -129,7 +129,7 @@ bool TrainingFlow::openRun(const QString& runPath, QString* error) {
     if (refusedWhileLocked(error)) return false;  // before reading: the lock is the reason
     RunData run;
     try {
-        run = readRunSummary(runPath.toStdString());
+        run = readValidRun(runPath.toStdString()).data;  // whole: a damaged checkpoint is refused here
     } catch (const std::exception& e) {
         return refuse(QString::fromStdString(e.what()), error);
     }

@@ -43,6 +43,14 @@ struct ShapeError {
     std::string field = {};  // added: the param at fault when a combination of params is invalid ("" when none)
 };
 
+// One tensor of a layer's saved state (docs/ARCHITECTURE.md §8): a parameter or a buffer, named
+// as torch names it inside the layer ("weight", "running_mean").
+struct StateArray {
+    std::string name;
+    Shape shape;            // {} for a scalar
+    bool integer = false;   // int64 counter (BatchNorm's num_batches_tracked), else float32
+};
+
 struct LayerSpec {
     std::string type;         // "Conv2d"
     std::string group;        // palette group: "Input/Output", "Convolution", "Dense", ...
@@ -53,6 +61,9 @@ struct LayerSpec {
     bool hasOutput = true;  // false only for Output
     std::function<Shape(const std::vector<Shape>& inputs, const ResolvedParams& p)> inferShape;
     std::function<int64_t(const std::vector<Shape>& inputs, const ResolvedParams& p)> paramCount;
+    // The parameters and buffers the compiled layer holds, in torch's order; null for layers
+    // without state. Lets a run file be checked against its design without torch.
+    std::function<std::vector<StateArray>(const std::vector<Shape>& inputs, const ResolvedParams& p)> state;
     // Added: optional; turns placeholder defaults into real values after defaults are applied
     // (pool stride 0 -> kernel_size), so ResolvedParams always holds what torch gets.
     std::function<void(ResolvedParams& p)> resolve;

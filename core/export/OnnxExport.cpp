@@ -16,7 +16,7 @@
 #include "design/DesignAnalysis.h"
 #include "export/OnnxLayers.h"
 #include "storage/AtomicFile.h"
-#include "runs/RunFile.h"
+#include "runs/RunReader.h"
 
 namespace strata {
 namespace {
@@ -26,27 +26,6 @@ using namespace onnxexport;
 constexpr int64_t kIrVersion = 7;  // the IR version of opset 13 (ONNX 1.8): widest reader support
 const char* const kInputName = "input";
 const char* const kOutputName = "probabilities";
-
-// What the exporter needs from /config, checked.
-struct Preprocessing {
-    std::vector<std::string> classes;
-    std::vector<double> mean, stdev;
-};
-
-Preprocessing readPreprocessing(const RunData& run, const std::string& runPath) {
-    Preprocessing p;
-    try {
-        p.classes = run.config.at("classes").get<std::vector<std::string>>();
-        p.mean = run.config.at("mean").get<std::vector<double>>();
-        p.stdev = run.config.at("std").get<std::vector<double>>();
-    } catch (const nlohmann::json::exception&) {
-        throw RunFileError(runPath + ": /config lacks classes, mean or std");
-    }
-    if (p.classes.empty()) throw RunFileError(runPath + ": /config lists no classes");
-    for (double s : p.stdev)
-        if (!(s > 0)) throw RunFileError(runPath + ": /config std has a value that is not positive");
-    return p;
-}
 
 // Graph values are named by node id; the few ids that would shadow the graph's input or
 // output get a suffix (':' never occurs in an id, so the result is unique).
@@ -66,27 +45,21 @@ void addMetadata(onnx::ModelProto& model, const std::string& key, const std::str
 
 // The normalization of docs/ARCHITECTURE.md §6 as the graph's first nodes: (x - mean) / std per channel,
 // with constants of shape [C, 1, 1] (OpenCV 4.6 mis-reads [1, C, 1, 1] here).
-void emitInput(OnnxGraph& graph, const NodeAnalysis& node, const Preprocessing& pre, const std::string& runPath) {
+// readValidRun has checked one positive std and one mean per channel.
+void emitInput(OnnxGraph& graph, const NodeAnalysis& node, const ValidRun& pre) {
     const int64_t channels = node.output.at(0);
-    if (int64_t(pre.mean.size()) != channels || int64_t(pre.stdev.size()) != channels)
-        throw RunFileError(runPath + ": /config mean and std have " + std::to_string(pre.mean.size()) + " and " +
-                           std::to_string(pre.stdev.size()) + " values but Input \"" + node.id + "\" has " +
-                           std::to_string(channels) + " channels");
     const std::string mean = graph.floats(node.id + "/mean", {channels, 1, 1}, channelConstant(pre.mean));
     const std::string stdev = graph.floats(node.id + "/std", {channels, 1, 1}, channelConstant(pre.stdev));
     graph.node("Sub", {kInputName, mean}, {node.id + "/centered"}, node.id + "/subtract_mean");
     graph.node("Div", {node.id + "/centered", stdev}, {valueName(node.id)}, node.id);
 }
 
-onnx::ModelProto buildModel(const RunData& run, const std::string& runPath, OnnxExportSummary& summary) {
-    const Preprocessing pre = readPreprocessing(run, runPath);
-    const Design design = parseDesign(run.designJson, runPath + ":/design");
-    // Before the analysis: a known layer without an ONNX mapping is an export error naming it.
+onnx::ModelProto buildModel(const ValidRun& pre, const std::string& runPath, OnnxExportSummary& summary) {
+    const Design& design = pre.design;
+    const DesignAnalysis& analysis = pre.analysis;
     for (const Node& n : design.nodes)
-        if (LayerRegistry::instance().find(n.type) && !onnxSupportsLayer(n.type))
+        if (!onnxSupportsLayer(n.type))
             throw OnnxExportError("node \"" + n.id + "\": " + n.type + " layers have no ONNX export yet");
-    const DesignAnalysis analysis = analyzeDesign(design, int(pre.classes.size()));
-    if (!analysis.valid()) throw DesignError(runPath + ":/design: " + analysis.issues.front().text());
 
     onnx::ModelProto model;
     model.set_ir_version(kIrVersion);
@@ -99,7 +72,7 @@ onnx::ModelProto buildModel(const RunData& run, const std::string& runPath, Onnx
     onnx::GraphProto& proto = *model.mutable_graph();
     proto.set_name(design.name.empty() ? "strata" : design.name);
     OnnxGraph graph(proto);
-    const Weights weights(run.checkpoint, runPath);
+    const Weights weights(pre.data.checkpoint, runPath);
 
     for (const NodeAnalysis& node : analysis.nodes) {
         std::vector<std::string> inputs;
@@ -110,7 +83,7 @@ onnx::ModelProto buildModel(const RunData& run, const std::string& runPath, Onnx
             std::vector<int64_t> dims{-1};
             dims.insert(dims.end(), node.output.begin(), node.output.end());
             setTensorType(*proto.add_input(), kInputName, dims);
-            emitInput(graph, node, pre, runPath);
+            emitInput(graph, node, pre);
         } else if (node.type == "Output") {
             setAttr(graph.node("Softmax", {inputs.at(0)}, {kOutputName}, node.id), "axis", int64_t{1});
             setTensorType(*proto.add_output(), kOutputName, {-1, int64_t(pre.classes.size())});
@@ -173,10 +146,11 @@ bool onnxSupportsLayer(const std::string& type) {
     return type == "Input" || type == "Output" || findLayerEmitter(type) != nullptr;
 }
 
-OnnxExportSummary exportOnnx(const std::string& runPath, const std::string& outPath) {
+OnnxExportSummary exportOnnx(const std::string& runPath, const std::string& outPath, bool verify) {
     OnnxExportSummary summary;
     summary.outPath = outPath;
-    const RunData run = readRunFile(runPath);
+    const ValidRun run = readValidRun(runPath, {RunParts::Full, verify});
+    summary.integrityNote = run.integrityNote;
     const onnx::ModelProto model = buildModel(run, runPath, summary);
     checkModel(model);
     std::string bytes;

@@ -40,14 +40,16 @@ struct OnnxExportSummary {
     int64_t initializers = 0;  // weight and constant tensors
     std::vector<int64_t> inputShape;  // {C, H, W}; the batch dimension N is dynamic
     std::vector<std::string> classes;
+    std::string integrityNote;  // "" when the run file was verified (RunReader.h)
 };
 
 // True when `type` (a layer type of the registry) has an ONNX mapping.
 bool onnxSupportsLayer(const std::string& type);
 
-// Reads the run at `runPath`, builds the model, checks it with ONNX's own checker and strict
-// shape inference, and writes it to `outPath` atomically (temp file + rename).
-OnnxExportSummary exportOnnx(const std::string& runPath, const std::string& outPath);
+// Reads the run at `runPath` (readValidRun; `verify` false is --no-verify), builds the model,
+// checks it with ONNX's own checker and strict shape inference, and writes it to `outPath`
+// atomically (temp file + rename).
+OnnxExportSummary exportOnnx(const std::string& runPath, const std::string& outPath, bool verify = true);
 
 // The metadata_props of an ONNX file (key -> value), for the studio and checks. Throws
 // OnnxExportError naming the file when it cannot be read or is not an ONNX model.

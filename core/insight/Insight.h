@@ -20,16 +20,17 @@ struct SnapshotOptions {
     int patchesPerChannel = 6;
     int threads = 0;          // 0: number of cores
     bool probe = true;        // linear probes (the slowest part)
+    bool verify = true;       // false: --no-verify (the run file's digests are not compared)
 };
 
-// Loads the run (design, checkpoint, mean/std, classes) and computes a full snapshot, its
-// gradient history taken from the run's /features when recorded. Throws RunFileError,
-// DesignError or DataError naming the file at fault.
+// Loads the run (design, checkpoint, mean/std, classes; through readValidRun, RunReader.h) and
+// computes a full snapshot, its gradient history taken from the run's /features when recorded.
+// Throws RunFileError or DataError naming the file at fault.
 FeatureSnapshot computeSnapshot(const std::string& runPath, const SnapshotOptions& options);
 
 // Linear-probe accuracy of every layer with a spatial or feature output.
 std::vector<ProbePoint> probeLayers(const std::string& runPath, const std::string& dataDir, int samples,
-                                    int threads = 0);
+                                    int threads = 0, bool verify = true);
 
 // The snapshot cached in a run's /features (the latest epoch's); false when there is none.
 bool readSnapshot(const RunData& run, FeatureSnapshot& out);

@@ -10,6 +10,7 @@
 #include "insight/LayerRoles.h"
 #include "insight/SampleSet.h"
 #include "insight/SnapshotCompute.h"
+#include "runs/RunReader.h"
 #include "train/TorchState.h"
 
 namespace strata {
@@ -20,27 +21,17 @@ constexpr uint64_t kSampleSeed = 0;  // the same images for every call on a fold
 
 // A run's network with its preprocessing settings, ready to evaluate.
 struct LoadedRun {
-    RunData run;
-    std::vector<std::string> classes;
-    std::vector<double> mean, stdev;
+    ValidRun valid;  // the run file, checked (RunReader.h)
     ImageSpec spec;
     GraphModule model{nullptr};
 };
 
-LoadedRun loadRun(const std::string& runPath, int threads) {
+LoadedRun loadRun(const std::string& runPath, int threads, bool verify) {
     LoadedRun r;
-    r.run = readRunFile(runPath);
-    try {
-        r.classes = r.run.config.at("classes").get<std::vector<std::string>>();
-        r.mean = r.run.config.at("mean").get<std::vector<double>>();
-        r.stdev = r.run.config.at("std").get<std::vector<double>>();
-    } catch (const nlohmann::json::exception&) {
-        throw RunFileError(runPath + ": /config lacks classes, mean or std");
-    }
-    const Design design = parseDesign(r.run.designJson, runPath + ":/design");
-    r.spec = inputImageSpec(design);
-    r.model = GraphModule(design, int(r.classes.size()));
-    loadModuleState(*r.model, r.run.checkpoint, runPath);
+    r.valid = readValidRun(runPath, {RunParts::Full, verify});
+    r.spec = inputImageSpec(r.valid.design);
+    r.model = GraphModule(r.valid.design, int(r.valid.classes.size()));
+    loadModuleState(*r.model, r.valid.data.checkpoint, runPath);
     r.model->eval();
     at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
     return r;
@@ -48,15 +39,16 @@ LoadedRun loadRun(const std::string& runPath, int threads) {
 
 std::string dataDirOf(const LoadedRun& r, const std::string& dataDir, const std::string& runPath) {
     if (!dataDir.empty()) return dataDir;
-    const std::string recorded = r.run.config.value("data", "");
-    if (recorded.empty()) throw DataError(runPath + ": the run names no training folder; give --data DIR");
-    return recorded;
+    const auto it = r.valid.data.config.find("data");
+    if (it == r.valid.data.config.end() || !it->is_string() || it->get<std::string>().empty())
+        throw DataError(runPath + ": the run names no training folder; give --data DIR");
+    return it->get<std::string>();
 }
 
 }  // namespace
 
 FeatureSnapshot computeSnapshot(const std::string& runPath, const SnapshotOptions& options) {
-    LoadedRun r = loadRun(runPath, options.threads);
+    LoadedRun r = loadRun(runPath, options.threads, options.verify);
     if (!options.pinnedLayer.empty() && !isPinnableLayer(r.model->analysis(), options.pinnedLayer))
         throw std::invalid_argument(runPath + ": the design has no layer \"" + options.pinnedLayer + "\" to show");
     // The probe image first: a missing image is the likeliest mistake and the cheapest to find.
@@ -64,11 +56,11 @@ FeatureSnapshot computeSnapshot(const std::string& runPath, const SnapshotOption
     std::string probePath = options.probeImage;
     const std::string dir = dataDirOf(r, options.dataDir, runPath);
     if (probePath.empty()) probePath = scanImageFolder(dir).entries.at(0).path;
-    loadProbeImage(probePath, r.spec, r.mean, r.stdev, probe, probePixels);
+    loadProbeImage(probePath, r.spec, r.valid.mean, r.valid.stdev, probe, probePixels);
 
-    const SampleSet sample = sampleImageFolder(dir, r.spec, r.mean, r.stdev, r.classes, options.sampleImages, kSampleSeed);
+    const SampleSet sample = sampleImageFolder(dir, r.spec, r.valid.mean, r.valid.stdev, r.valid.classes, options.sampleImages, kSampleSeed);
     SnapshotRequest request;
-    request.classes = r.classes;
+    request.classes = r.valid.classes;
     request.sample = &sample;
     request.probe = probe;
     request.probePixels = probePixels;
@@ -76,11 +68,11 @@ FeatureSnapshot computeSnapshot(const std::string& runPath, const SnapshotOption
     request.topChannels = options.topChannels;
     request.patchesPerChannel = options.patchesPerChannel;
     request.probeLayers = options.probe;
-    FeatureSnapshot snap = computeSnapshotOn(*r.model, request, int(r.run.epoch));
+    FeatureSnapshot snap = computeSnapshotOn(*r.model, request, int(r.valid.data.epoch));
 
     // What only training knows comes from the snapshot recorded with the run.
     FeatureSnapshot recorded;
-    if (readSnapshot(r.run, recorded)) {
+    if (readSnapshot(r.valid.data, recorded)) {
         snap.gradients = recorded.gradients;
         if (recorded.projection.hasInitialSilhouette && recorded.projection.layer == snap.projection.layer) {
             snap.projection.hasInitialSilhouette = true;
@@ -90,12 +82,13 @@ FeatureSnapshot computeSnapshot(const std::string& runPath, const SnapshotOption
     return snap;
 }
 
-std::vector<ProbePoint> probeLayers(const std::string& runPath, const std::string& dataDir, int samples, int threads) {
+std::vector<ProbePoint> probeLayers(const std::string& runPath, const std::string& dataDir, int samples, int threads,
+                                    bool verify) {
     if (samples < 4) throw std::invalid_argument("--samples must be at least 4 (got " + std::to_string(samples) + ")");
-    LoadedRun r = loadRun(runPath, threads);
+    LoadedRun r = loadRun(runPath, threads, verify);
     const std::string dir = dataDirOf(r, dataDir, runPath);
-    const SampleSet sample = sampleImageFolder(dir, r.spec, r.mean, r.stdev, r.classes, samples, kSampleSeed);
-    return probeAllLayers(*r.model, sample, int(r.classes.size()));
+    const SampleSet sample = sampleImageFolder(dir, r.spec, r.valid.mean, r.valid.stdev, r.valid.classes, samples, kSampleSeed);
+    return probeAllLayers(*r.model, sample, int(r.valid.classes.size()));
 }
 
 }  // namespace strata

@@ -77,7 +77,7 @@ bool writeTyped(H5::Group& g, const std::string& name, const json& v) {
 json readTyped(const H5::Attribute& a, const std::string& name) {
     const H5::DataSpace space = a.getSpace();
     const bool scalar = space.getSimpleExtentType() == H5S_SCALAR;
-    const hsize_t n = elementCount(space);
+    const hsize_t n = readCount(space, sizeof(double), "/config attribute \"" + name + "\"");
     if (!scalar && n == 0) return json::array();
 
     switch (a.getTypeClass()) {
@@ -105,7 +105,7 @@ json readTyped(const H5::Attribute& a, const std::string& name) {
     default:
         break;
     }
-    throw std::runtime_error("config attribute \"" + name + "\" has a type Strata cannot read");
+    throw std::runtime_error("/config attribute \"" + name + "\" has a type Strata cannot read");
 }
 }  // namespace
 
@@ -139,7 +139,7 @@ json readConfigAttrs(const H5::Group& group) {
             const std::string text = readString(a);
             json v = json::parse(text, nullptr, /*allow_exceptions=*/false);
             if (v.is_discarded())
-                throw std::runtime_error("config attribute \"" + name + "\" is not valid JSON");
+                throw std::runtime_error("/config attribute \"" + name + "\" is not valid JSON");
             config[name] = std::move(v);
         } else {
             config[name] = readTyped(a, name);

@@ -75,47 +75,74 @@ void writeOne(H5::Group& group, const NamedArray& a) {
     if (count > 0) ds.write(t.data, *t.mem);
 }
 
-NamedArray readOne(const H5::DataSet& ds, const std::string& name) {
+// "float32", "int8", ...: how a stored type is named in messages (numpy's names).
+std::string typeName(const H5::DataSet& ds) {
+    const H5T_class_t cls = ds.getTypeClass();
+    const size_t bits = ds.getDataType().getSize() * 8;
+    if (cls == H5T_FLOAT) return "float" + std::to_string(bits);
+    if (cls == H5T_INTEGER)
+        return (ds.getIntType().getSign() == H5T_SGN_NONE ? "uint" : "int") + std::to_string(bits);
+    if (cls == H5T_STRING) return "string";
+    return "a compound or other non-numeric type";
+}
+
+// Strata's three array types, exactly: a float64 or an int8 array is not converted (a reader
+// would silently get other values than the writer meant).
+NamedArray::Type storedType(const H5::DataSet& ds, const std::string& shown) {
+    const H5T_class_t cls = ds.getTypeClass();
+    const size_t size = ds.getDataType().getSize();
+    if (cls == H5T_FLOAT && size == 4) return NamedArray::Type::Float32;
+    if (cls == H5T_INTEGER) {
+        const bool isUnsigned = ds.getIntType().getSign() == H5T_SGN_NONE;
+        if (size == 8 && !isUnsigned) return NamedArray::Type::Int64;
+        if (size == 1 && isUnsigned) return NamedArray::Type::UInt8;
+    }
+    throw std::runtime_error(shown + " is stored as " + typeName(ds) +
+                             "; run files hold float32, int64 or uint8 arrays");
+}
+
+NamedArray readOne(const H5::DataSet& ds, const std::string& name, const std::string& shown) {
     NamedArray a;
     a.name = name;
+    a.type = storedType(ds, shown);
     const H5::DataSpace space = ds.getSpace();
+    const size_t n = size_t(readCount(space, ds.getDataType().getSize(), shown));
     const int rank = space.getSimpleExtentNdims();
     std::vector<hsize_t> dims(size_t(rank > 0 ? rank : 0));
     if (rank > 0) space.getSimpleExtentDims(dims.data());
     for (hsize_t d : dims) a.shape.push_back(int64_t(d));
-    const size_t n = size_t(elementCount(space));
 
-    switch (ds.getTypeClass()) {
-    case H5T_FLOAT:
-        a.type = NamedArray::Type::Float32;
+    switch (a.type) {
+    case NamedArray::Type::Float32:
         a.f32.resize(n);
         if (n) ds.read(a.f32.data(), H5::PredType::NATIVE_FLOAT);
-        return a;
-    case H5T_INTEGER: {
-        H5::IntType it = ds.getIntType();
-        if (it.getSize() == 1 && it.getSign() == H5T_SGN_NONE) {
-            a.type = NamedArray::Type::UInt8;
-            a.u8.resize(n);
-            if (n) ds.read(a.u8.data(), H5::PredType::NATIVE_UINT8);
-        } else {
-            a.type = NamedArray::Type::Int64;
-            a.i64.resize(n);
-            if (n) ds.read(a.i64.data(), H5::PredType::NATIVE_INT64);
-        }
-        return a;
+        break;
+    case NamedArray::Type::Int64:
+        a.i64.resize(n);
+        if (n) ds.read(a.i64.data(), H5::PredType::NATIVE_INT64);
+        break;
+    case NamedArray::Type::UInt8:
+        a.u8.resize(n);
+        if (n) ds.read(a.u8.data(), H5::PredType::NATIVE_UINT8);
+        break;
     }
-    default:
-        throw std::runtime_error("dataset \"" + name + "\" is neither float nor integer");
-    }
+    return a;
 }
 
-void readInto(const H5::Group& group, const std::string& prefix, std::vector<NamedArray>& out) {
+// Datasets and subgroups only: a soft or external link, a named datatype or anything else in
+// their place is a damaged or foreign file, not something to skip silently.
+void readInto(const H5::Group& group, const std::string& prefix, const std::string& shownPrefix,
+              std::vector<NamedArray>& out) {
     for (const std::string& child : childNames(group)) {
         const std::string name = prefix + child;
+        const std::string shown = shownPrefix + name;
+        H5L_info_t link{};
+        if (H5Lget_info(group.getId(), child.c_str(), &link, H5P_DEFAULT) < 0 || link.type != H5L_TYPE_HARD)
+            throw std::runtime_error(shown + " is a link, not an array");
         switch (group.childObjType(child)) {
-        case H5O_TYPE_GROUP: readInto(group.openGroup(child), name + "/", out); break;
-        case H5O_TYPE_DATASET: out.push_back(readOne(group.openDataSet(child), name)); break;
-        default: break;  // named datatypes: nothing of ours
+        case H5O_TYPE_GROUP: readInto(group.openGroup(child), name + "/", shownPrefix, out); break;
+        case H5O_TYPE_DATASET: out.push_back(readOne(group.openDataSet(child), name, shown)); break;
+        default: throw std::runtime_error(shown + " is neither an array nor a group of arrays");
         }
     }
 }
@@ -125,9 +152,9 @@ void writeNamedArrays(H5::Group& group, const std::vector<NamedArray>& arrays) {
     for (const auto& a : arrays) writeOne(group, a);
 }
 
-std::vector<NamedArray> readNamedArrays(const H5::Group& group) {
+std::vector<NamedArray> readNamedArrays(const H5::Group& group, const std::string& shownPrefix) {
     std::vector<NamedArray> out;
-    readInto(group, "", out);
+    readInto(group, "", shownPrefix, out);
     return out;
 }
 

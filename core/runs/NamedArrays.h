@@ -14,7 +14,9 @@ namespace strata::h5 {
 // match the shape.
 void writeNamedArrays(H5::Group& group, const std::vector<NamedArray>& arrays);
 // Reads every dataset under `group`, subgroups included, in creation order (a subgroup's
-// arrays follow each other). Throws std::runtime_error for a dataset of another type.
-std::vector<NamedArray> readNamedArrays(const H5::Group& group);
+// arrays follow each other). Throws std::runtime_error, naming the array as
+// `shownPrefix + name` ("/checkpoint/c1.weight"), for a dataset of another type than float32,
+// int64 or uint8, a link, or any other object; std::length_error for a size the file cannot hold.
+std::vector<NamedArray> readNamedArrays(const H5::Group& group, const std::string& shownPrefix);
 
 }  // namespace strata::h5

@@ -8,6 +8,7 @@
 #include "storage/H5Groups.h"
 #include "storage/H5Lock.h"
 #include "runs/NamedArrays.h"
+#include "runs/RunDigest.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -48,7 +49,8 @@ std::vector<std::string> epochColumnOrder(const RunData& run) {
     return cols;
 }
 
-void writeMetrics(H5::H5File& f, const RunData& run) {
+// Returns the epoch columns in the order written.
+std::vector<std::string> writeMetrics(H5::H5File& f, const RunData& run) {
     if (run.steps.size() != run.stepLoss.size())
         throw std::invalid_argument("step and loss arrays differ in length");
     const std::vector<std::string> cols = epochColumnOrder(run);
@@ -64,6 +66,17 @@ void writeMetrics(H5::H5File& f, const RunData& run) {
         h5::writeDoubleAttr(test, "loss", run.testLoss);
         h5::writeDoubleAttr(test, "accuracy", run.testAccuracy);
     }
+    return cols;
+}
+
+// The digests of docs/ARCHITECTURE.md §8, of the contents as a reader will get them back.
+void writeDigests(H5::H5File& f, const RunData& run, const nlohmann::json& configReadBack,
+                  const std::vector<std::string>& columns) {
+    const std::pair<const char*, std::string> digests[] = {
+        {"design", digestDesign(run.designJson)},   {"config", digestConfig(configReadBack)},
+        {"metrics", digestMetrics(run, columns)},    {"checkpoint", digestArrays(run.checkpoint)},
+        {"optimizer", digestOptimizer(run)},         {"features", digestArrays(run.features)}};
+    for (const auto& [part, hex] : digests) h5::writeStringAttr(f, std::string(kDigestAttrPrefix) + part, hex);
 }
 
 void writeLayout(H5::H5File& f, const RunData& run) {
@@ -78,7 +91,7 @@ void writeLayout(H5::H5File& f, const RunData& run) {
     H5::Group config = f.createGroup("config");
     h5::writeConfigAttrs(config, run.config);
 
-    writeMetrics(f, run);
+    const std::vector<std::string> columns = writeMetrics(f, run);
 
     H5::Group checkpoint = h5::createOrderedGroup(f, "checkpoint");
     h5::writeNamedArrays(checkpoint, run.checkpoint);
@@ -90,6 +103,8 @@ void writeLayout(H5::H5File& f, const RunData& run) {
 
     H5::Group features = h5::createOrderedGroup(f, "features");
     h5::writeNamedArrays(features, run.features);
+
+    writeDigests(f, run, h5::readConfigAttrs(config), columns);
 }
 
 H5::H5File createFile(const std::string& tmp) {

@@ -57,6 +57,9 @@ struct RunData {
     int64_t step = 0;   // optimizer steps taken
     // "/features": optional snapshots, each a named array (e.g. "conv1/filters")
     std::vector<NamedArray> features;
+    // "/" attrs "sha256_<part>" as read (RunDigest.h); empty for files written before them.
+    // Writing ignores this map and stores the digests of what it writes.
+    std::map<std::string, std::string> digests;
 };
 
 // The array called `name`, or nullptr.
@@ -64,10 +67,13 @@ const NamedArray* findArray(const std::vector<NamedArray>& arrays, const std::st
 
 // Writes atomically. Throws RunFileError naming the path on failure.
 void writeRunFile(const std::string& path, const RunData& run);
-// Reads everything. Throws RunFileError naming the path for a missing file, a file that is
-// not HDF5, or another format ("strata.run/2" is rejected with a clear message).
+// The file as stored, checked only for its structure: the format, the groups and datasets
+// the layout names, Strata's array types, and sizes that fit in the file (a damaged size is
+// refused before anything is allocated). Throws RunFileError naming the path and the part.
+// Everything outside runs/ reads through readValidRun (RunReader.h), which checks the
+// contents too.
 RunData readRunFile(const std::string& path);
-// Reads only "/" attrs, "/design", "/config" and "/metrics" (fast listing for `strata runs`).
+// Only "/" attrs, "/design", "/config" and "/metrics" (fast listing for `strata runs`).
 RunData readRunSummary(const std::string& path);
 
 // A time as ISO 8601 UTC to the second ("2024-05-01T12:34:56Z"), the form of RunData::created.

@@ -7,6 +7,7 @@
 #include "storage/H5Groups.h"
 #include "storage/H5Lock.h"
 #include "runs/NamedArrays.h"
+#include "runs/RunDigest.h"
 
 #include <filesystem>
 
@@ -52,25 +53,47 @@ struct Reader {
                         kRunFormat);
     }
 
-    std::vector<double> doubles(const H5::DataSet& ds) {
-        std::vector<double> v(size_t(h5::elementCount(ds.getSpace())));
-        if (!v.empty()) ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
+    // A 1-D array of numbers (metrics are float64 and int64; other number types convert).
+    template <typename T>
+    std::vector<T> numbers(const H5::DataSet& ds, const std::string& shown, const H5::PredType& memType) {
+        const H5T_class_t cls = ds.getTypeClass();
+        if (cls != H5T_FLOAT && cls != H5T_INTEGER) throw error(shown + " is not an array of numbers");
+        const H5::DataSpace space = ds.getSpace();
+        if (space.getSimpleExtentType() != H5S_SIMPLE || space.getSimpleExtentNdims() != 1)
+            throw error(shown + " is not a 1-D array");
+        std::vector<T> v(size_t(h5::readCount(space, sizeof(T), shown)));
+        if (!v.empty()) ds.read(v.data(), memType);
         return v;
     }
-    std::vector<int64_t> int64s(const H5::DataSet& ds) {
-        std::vector<int64_t> v(size_t(h5::elementCount(ds.getSpace())));
-        if (!v.empty()) ds.read(v.data(), H5::PredType::NATIVE_INT64);
-        return v;
+    std::vector<double> doubles(const H5::DataSet& ds, const std::string& shown) {
+        return numbers<double>(ds, shown, H5::PredType::NATIVE_DOUBLE);
+    }
+    std::vector<int64_t> int64s(const H5::DataSet& ds, const std::string& shown) {
+        return numbers<int64_t>(ds, shown, H5::PredType::NATIVE_INT64);
+    }
+
+    // "/" attrs sha256_<part> (RunDigest.h); none in files written before digests.
+    void readDigests(RunData& run) {
+        for (const char* part : kDigestParts) {
+            const std::string name = std::string(kDigestAttrPrefix) + part;
+            if (file.attrExists(name)) run.digests[part] = optionalStringAttr(file, name);
+        }
+    }
+
+    void readDesign(RunData& run) {
+        H5::DataSet design = dataset(file, "design", "/design");
+        if (design.getTypeClass() != H5T_STRING || design.getSpace().getSimpleExtentType() != H5S_SCALAR)
+            throw error("/design is not a string");
+        h5::readCount(design.getSpace(), design.getStrType().getSize(), "/design");
+        design.read(run.designJson, design.getStrType());
     }
 
     void readSummary(RunData& run) {
         checkFormat();
         run.created = optionalStringAttr(file, "created");
         run.strataVersion = optionalStringAttr(file, "strata_version");
-
-        H5::DataSet design = dataset(file, "design", "/design");
-        if (design.getTypeClass() != H5T_STRING) throw error("/design is not a string");
-        design.read(run.designJson, design.getStrType());
+        readDigests(run);
+        readDesign(run);
 
         run.config = h5::readConfigAttrs(group(file, "config", "/config"));
 
@@ -80,10 +103,10 @@ struct Reader {
                                ? h5::readStringList(epoch.openAttribute("columns"))
                                : h5::childNames(epoch);
         for (const auto& c : run.epochColumns)
-            run.epochMetrics[c] = doubles(dataset(epoch, c, "/metrics/epoch/" + c));
+            run.epochMetrics[c] = doubles(dataset(epoch, c, "/metrics/epoch/" + c), "/metrics/epoch/" + c);
         H5::Group step = group(metrics, "step", "/metrics/step");
-        run.steps = int64s(dataset(step, "step", "/metrics/step/step"));
-        run.stepLoss = doubles(dataset(step, "loss", "/metrics/step/loss"));
+        run.steps = int64s(dataset(step, "step", "/metrics/step/step"), "/metrics/step/step");
+        run.stepLoss = doubles(dataset(step, "loss", "/metrics/step/loss"), "/metrics/step/loss");
         readTest(metrics, run);
     }
 
@@ -100,7 +123,7 @@ struct Reader {
     }
 
     void readState(RunData& run) {
-        run.checkpoint = h5::readNamedArrays(group(file, "checkpoint", "/checkpoint"));
+        run.checkpoint = h5::readNamedArrays(group(file, "checkpoint", "/checkpoint"), "/checkpoint/");
         H5::Group optimizer = group(file, "optimizer", "/optimizer");
         for (const char* name : {"epoch", "step"}) {
             if (!optimizer.attrExists(name))
@@ -109,10 +132,10 @@ struct Reader {
         }
         run.epoch = h5::readInt64(optimizer.openAttribute("epoch"));
         run.step = h5::readInt64(optimizer.openAttribute("step"));
-        run.optimizer = h5::readNamedArrays(optimizer);
+        run.optimizer = h5::readNamedArrays(optimizer, "/optimizer/");
         // Features are optional snapshots (docs/ARCHITECTURE.md §8).
         if (file.nameExists("features"))
-            run.features = h5::readNamedArrays(group(file, "features", "/features"));
+            run.features = h5::readNamedArrays(group(file, "features", "/features"), "/features/");
     }
 };
 
@@ -132,6 +155,7 @@ RunData readRun(const std::string& path, bool full) {
         throw RunFileError(path + ": is a directory, not a run file");
     try {
         if (!H5::H5File::isHdf5(path)) throw RunFileError(path + ": not an HDF5 file");
+        const h5::ReadLimit limit(std::filesystem::file_size(path));
         Reader reader{path, openForReading(path)};
         RunData run;
         reader.readSummary(run);
@@ -139,6 +163,10 @@ RunData readRun(const std::string& path, bool full) {
         return run;  // the file closes here: nothing is held open between calls
     } catch (const RunFileError&) {
         throw;
+    } catch (const std::length_error& e) {  // a declared size the file cannot hold (ReadLimit)
+        throw RunFileError(path + ": " + e.what() + ": the file is damaged");
+    } catch (const std::runtime_error& e) {  // an array of a type or kind a run file never holds
+        throw RunFileError(path + ": " + e.what());
     } catch (const H5::Exception& e) {
         throw RunFileError(path + ": cannot read run file: HDF5 error in " + e.getFuncName() +
                            ": " + e.getDetailMsg());

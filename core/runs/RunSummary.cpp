@@ -9,6 +9,7 @@
 
 #include "runs/EpochTable.h"
 #include "runs/RunFile.h"
+#include "runs/RunReader.h"
 
 namespace strata {
 
@@ -85,9 +86,12 @@ RunSummary summarizeRun(const RunData& run, const std::string& path) {
     return s;
 }
 
-RunSummary summarizeRunFile(const std::string& path) {
+RunSummary summarizeRunFile(const std::string& path, bool verify) {
     try {
-        return summarizeRun(readRunSummary(path), path);
+        const ValidRun valid = readValidRun(path, {RunParts::Summary, verify});
+        RunSummary s = summarizeRun(valid.data, path);
+        s.integrity = valid.integrity;
+        return s;
     } catch (const std::exception& e) {  // RunFileError names the path; others may not
         RunSummary s;
         s.path = path;
@@ -99,13 +103,13 @@ RunSummary summarizeRunFile(const std::string& path) {
     }
 }
 
-std::vector<RunSummary> listRunSummaries(const std::string& dir) {
+std::vector<RunSummary> listRunSummaries(const std::string& dir, bool verify) {
     std::vector<RunSummary> runs;
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) return runs;
     for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.is_regular_file(ec) && entry.path().extension() == ".h5")
-            runs.push_back(summarizeRunFile(entry.path().string()));
+            runs.push_back(summarizeRunFile(entry.path().string(), verify));
     std::sort(runs.begin(), runs.end(), [](const RunSummary& a, const RunSummary& b) {
         if (a.created != b.created) return a.created > b.created;
         return a.name < b.name;

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "runs/MetricsJson.h"
+#include "runs/RunReader.h"
 
 namespace strata {
 
-struct RunData;
 
 // A run's best accuracy and which accuracy it is.
 struct BestAccuracy {
@@ -35,19 +35,21 @@ struct RunSummary {
     double seconds = 0;      // training time: the sum of the epochs' times
     BestAccuracy best;
     std::vector<EpochRecord> epochs;  // per-epoch metrics, for curves
+    RunIntegrity integrity = RunIntegrity::Verified;  // of the parts a summary reads
 };
 
 // The best accuracy of a run: the highest validation accuracy over its epochs; without
 // validation, the final test accuracy; without either, the final (last epoch's) train accuracy.
 BestAccuracy bestAccuracy(const RunData& run);
 
-// The summary of a run already read (readRunSummary is enough) from `path`.
+// The summary of a run already read (its summary parts are enough) from `path`.
 RunSummary summarizeRun(const RunData& run, const std::string& path);
-// Reads and summarizes `path`. Never throws: a file that cannot be read gives a summary with
-// `error` set (naming the path).
-RunSummary summarizeRunFile(const std::string& path);
+// Reads `path` through readValidRun (RunParts::Summary; `verify` false is --no-verify) and
+// summarizes it. Never throws: a file that cannot be read, or is refused, gives a summary
+// with `error` set (naming the path and the part at fault).
+RunSummary summarizeRunFile(const std::string& path, bool verify = true);
 // The summaries of every run file (*.h5) directly in `dir`, unreadable ones included, newest
 // first (by `created`, then by name). Empty when `dir` is not a folder.
-std::vector<RunSummary> listRunSummaries(const std::string& dir);
+std::vector<RunSummary> listRunSummaries(const std::string& dir, bool verify = true);
 
 }  // namespace strata

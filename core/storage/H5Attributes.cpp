@@ -1,6 +1,7 @@
 #include "storage/H5Attributes.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace strata::h5 {
 
@@ -67,7 +68,7 @@ std::string readString(const H5::Attribute& attr) {
 }
 
 std::vector<std::string> readStringList(const H5::Attribute& attr) {
-    const hsize_t n = elementCount(attr.getSpace());
+    const hsize_t n = readCount(attr.getSpace(), sizeof(char*), "attribute \"" + attr.getName() + "\"");
     std::vector<std::string> out;
     if (n == 0) return out;
     H5::StrType fileType = attr.getStrType();
@@ -110,6 +111,44 @@ hsize_t elementCount(const H5::DataSpace& space) {
     case H5S_SCALAR: return 1;
     default: return hsize_t(space.getSimpleExtentNpoints());
     }
+}
+
+namespace {
+thread_local uint64_t readLimitBytes = UINT64_MAX;
+
+std::string byteSize(long double bytes) {
+    const char* units[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
+    int u = 0;
+    while (bytes >= 1000 && u < 6) {
+        bytes /= 1000;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u == 0 ? "%.0Lf %s" : "%.1Lf %s", bytes, units[u]);
+    return buf;
+}
+}  // namespace
+
+ReadLimit::ReadLimit(uint64_t fileBytes) : previous_(readLimitBytes) { readLimitBytes = fileBytes; }
+ReadLimit::~ReadLimit() { readLimitBytes = previous_; }
+
+hsize_t readCount(const H5::DataSpace& space, size_t elementBytes, const std::string& what) {
+    if (space.getSimpleExtentType() != H5S_SIMPLE) return elementCount(space);
+    const int rank = space.getSimpleExtentNdims();
+    std::vector<hsize_t> dims(size_t(std::max(rank, 0)));
+    if (rank > 0) space.getSimpleExtentDims(dims.data());
+    long double bytes = (long double)(std::max<size_t>(elementBytes, 1));  // never overflows
+    hsize_t count = 1;
+    std::string shown;
+    for (hsize_t d : dims) {
+        bytes *= (long double)d;
+        count *= d;
+        shown += (shown.empty() ? "" : " x ") + std::to_string(d);
+    }
+    if (bytes > (long double)readLimitBytes)
+        throw std::length_error(what + " declares " + shown + " values (" + byteSize(bytes) +
+                                ") but the file holds " + byteSize((long double)readLimitBytes));
+    return count;
 }
 
 }  // namespace strata::h5

@@ -4,6 +4,7 @@
 #include <H5Cpp.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,5 +30,23 @@ int64_t readInt64(const H5::Attribute& attr);
 double readDouble(const H5::Attribute& attr);
 // Number of elements of a dataspace; 1 for scalar, 0 for a null dataspace.
 hsize_t elementCount(const H5::DataSpace& space);
+
+// A damaged file may declare a dataset of 2^20 x 2^20 values: while a ReadLimit lives on this
+// thread, readCount refuses to read more bytes than the file holds (Strata never compresses,
+// so every value it wrote is in the file), before anything is allocated.
+class ReadLimit {
+public:
+    explicit ReadLimit(uint64_t fileBytes);
+    ~ReadLimit();
+    ReadLimit(const ReadLimit&) = delete;
+    ReadLimit& operator=(const ReadLimit&) = delete;
+
+private:
+    uint64_t previous_;
+};
+// The element count of `space` for reading elements of `elementBytes` bytes each. Throws
+// std::length_error ("WHAT declares 1048576 x 1048576 values (4 TiB) but the file holds
+// 1.7 MB") when they cannot be in the file; overflow-safe.
+hsize_t readCount(const H5::DataSpace& space, size_t elementBytes, const std::string& what);
 
 }  // namespace strata::h5

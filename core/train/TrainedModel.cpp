@@ -4,6 +4,7 @@
 
 #include "compile/GraphModule.h"
 #include "data/InputSpec.h"
+#include "runs/RunReader.h"
 #include "train/Batches.h"
 #include "train/Evaluation.h"
 #include "train/TorchState.h"
@@ -11,34 +12,25 @@
 namespace strata {
 
 struct TrainedModel::Impl {
-    RunData run;
-    std::vector<std::string> classes;
-    std::vector<double> mean, stdev;
+    ValidRun valid;  // the run file, checked: design, classes, mean, std, checkpoint
     ImageSpec spec;
     std::unique_ptr<GraphModule> model;
 };
 
-TrainedModel::TrainedModel(const std::string& runPath) : impl_(std::make_unique<Impl>()) {
+TrainedModel::TrainedModel(const std::string& runPath, bool verify) : impl_(std::make_unique<Impl>()) {
     Impl& m = *impl_;
-    m.run = readRunFile(runPath);
-    try {
-        m.classes = m.run.config.at("classes").get<std::vector<std::string>>();
-        m.mean = m.run.config.at("mean").get<std::vector<double>>();
-        m.stdev = m.run.config.at("std").get<std::vector<double>>();
-    } catch (const nlohmann::json::exception&) {
-        throw RunFileError(runPath + ": /config lacks classes, mean or std");
-    }
-    Design design = parseDesign(m.run.designJson, runPath + ":/design");
-    m.model = std::make_unique<GraphModule>(design, int(m.classes.size()));
-    loadModuleState(**m.model, m.run.checkpoint, runPath);
+    m.valid = readValidRun(runPath, {RunParts::Full, verify});
+    m.model = std::make_unique<GraphModule>(m.valid.design, int(m.valid.classes.size()));
+    loadModuleState(**m.model, m.valid.data.checkpoint, runPath);
     (*m.model)->eval();
-    m.spec = inputImageSpec(design);
+    m.spec = inputImageSpec(m.valid.design);
 }
 
 TrainedModel::~TrainedModel() = default;
 
-const std::vector<std::string>& TrainedModel::classes() const { return impl_->classes; }
-const RunData& TrainedModel::run() const { return impl_->run; }
+const std::vector<std::string>& TrainedModel::classes() const { return impl_->valid.classes; }
+const RunData& TrainedModel::run() const { return impl_->valid.data; }
+const std::string& TrainedModel::integrityNote() const { return impl_->valid.integrityNote; }
 
 Prediction TrainedModel::predict(const std::string& imagePath, int top) const {
     Prediction p;
@@ -47,27 +39,27 @@ Prediction TrainedModel::predict(const std::string& imagePath, int top) const {
     if (!decodeImage(imagePath, impl_->spec, pixels, &p.error)) return p;
     DecodedImages one;
     one.spec = impl_->spec;
-    BatchSource source(one, impl_->mean, impl_->stdev);
+    BatchSource source(one, impl_->valid.mean, impl_->valid.stdev);
     torch::NoGradGuard noGrad;
     torch::Tensor probs = torch::softmax((*impl_->model)->forward(source.single(pixels)), 1)[0];
     const int k = std::min<int>(top, int(probs.size(0)));
     auto best = probs.topk(k);
     for (int i = 0; i < k; ++i) {
         const int64_t c = std::get<1>(best)[i].item<int64_t>();
-        p.top.emplace_back(impl_->classes.at(c), std::get<0>(best)[i].item<double>());
+        p.top.emplace_back(impl_->valid.classes.at(c), std::get<0>(best)[i].item<double>());
     }
     return p;
 }
 
 EvalRecord TrainedModel::evaluate(const std::string& dir, int threads, DecodedImages* decoded) const {
     DecodedImages images = loadImageFolder(dir, impl_->spec, threads);
-    if (images.classes != impl_->classes)
-        throw DataError(dir + ": classes differ from the " + std::to_string(impl_->classes.size()) +
+    if (images.classes != impl_->valid.classes)
+        throw DataError(dir + ": classes differ from the " + std::to_string(impl_->valid.classes.size()) +
                         " classes the run was trained on");
-    BatchSource source(images, impl_->mean, impl_->stdev);
+    BatchSource source(images, impl_->valid.mean, impl_->valid.stdev);
     std::vector<int64_t> all(images.count());
     std::iota(all.begin(), all.end(), 0);
-    EvalRecord r = evaluateModel(*impl_->model, source, all, int(impl_->classes.size()));
+    EvalRecord r = evaluateModel(*impl_->model, source, all, int(impl_->valid.classes.size()));
     if (decoded) *decoded = std::move(images);
     return r;
 }

@@ -20,12 +20,15 @@ struct Prediction {
 
 class TrainedModel {
 public:
-    // Throws RunFileError / DesignError naming the run file.
-    explicit TrainedModel(const std::string& runPath);
+    // Reads the run through readValidRun (RunReader.h; `verify` false is --no-verify). Throws
+    // RunFileError naming the run file and the part at fault.
+    explicit TrainedModel(const std::string& runPath, bool verify = true);
     ~TrainedModel();
 
     const std::vector<std::string>& classes() const;
     const RunData& run() const;
+    // "" when the run file was verified; else the line to show the user (RunReader.h).
+    const std::string& integrityNote() const;
 
     Prediction predict(const std::string& imagePath, int top = 3) const;
     // Evaluates on an image folder whose classes must match the run's (DataError otherwise).

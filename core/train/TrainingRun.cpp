@@ -10,6 +10,7 @@
 #include "compile/Precision.h"
 #include "design/DesignAnalysis.h"
 #include "runs/EpochTable.h"
+#include "runs/RunReader.h"
 #include "train/BatchPrefetcher.h"
 #include "train/CpuAutocast.h"
 #include "train/Evaluation.h"
@@ -93,7 +94,7 @@ void TrainingRun::prepare() {
     resuming_ = cfg_.resume;
     if (resuming_) {
         if (cfg_.run.empty()) throw std::invalid_argument("--resume needs --run RUN.h5");
-        record_ = readRunFile(cfg_.run);
+        record_ = readValidRun(cfg_.run).data;
         checkResumable(cfg_, design_, record_);
     }
 }

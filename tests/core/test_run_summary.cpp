@@ -12,6 +12,8 @@
 
 #include "runs/EpochTable.h"
 #include "runs/RunFile.h"
+#include "support/RunFixtures.h"
+#include "support/TestData.h"
 
 namespace fs = std::filesystem;
 using namespace strata;
@@ -22,7 +24,7 @@ struct Accuracies {
     std::vector<double> train, val;  // val empty: no validation
 };
 
-// A run file with hand-made epochs (no weights: a summary never reads them).
+// A valid run (support/RunFixtures.h) with hand-made epochs.
 RunData handMadeRun(const Accuracies& acc, const std::string& created = "2024-05-01T12:00:00Z") {
     std::vector<EpochRecord> epochs;
     for (size_t i = 0; i < acc.train.size(); ++i) {
@@ -35,10 +37,12 @@ RunData handMadeRun(const Accuracies& acc, const std::string& created = "2024-05
         e.seconds = 1.5;
         epochs.push_back(e);
     }
-    RunData run;
+    RunData run = test::validRunData(test::tinyCnnDesign());
     run.created = created;
-    run.designJson = R"({"format": "strata.design/1", "name": "hand-made", "nodes": [], "edges": []})";
-    run.config = {{"epochs", 5}, {"parameters", 1234}, {"precision", "auto"}, {"precision_used", "bf16"}};
+    nlohmann::json design = nlohmann::json::parse(run.designJson);
+    design["name"] = "hand-made";
+    run.designJson = design.dump();
+    run.config.update({{"epochs", 5}, {"parameters", 1234}, {"precision", "auto"}, {"precision_used", "bf16"}});
     storeEpochs(epochs, run);
     run.epoch = int64_t(epochs.size());
     return run;

@@ -9,7 +9,9 @@
 
 #ifndef Q_MOC_RUN
 #include "compile/GraphModule.h"
+#include "design/CheckpointLayout.h"
 #include "design/Templates.h"
+#include "train/TorchState.h"
 #include "support/TestData.h"
 #endif
 
@@ -33,6 +35,22 @@ Design chain(const std::string& nodesJson) {
                        nodesJson + R"(, {"id": "out", "type": "Output"}]})");
 }
 
+// The torch-free checkpoint layout must list exactly the module's parameters and buffers, in
+// order, with their shapes and types: the run reader trusts it in place of building the module.
+void compareLayoutWithModule(const GraphModule& m, const std::string& what) {
+    const std::vector<NamedArray> state = moduleState(*m);
+    const std::vector<ExpectedArray> layout = checkpointLayout(m->analysis());
+    QVERIFY2(layout.size() == state.size(), (what + ": " + std::to_string(layout.size()) + " expected arrays, module has " +
+                                              std::to_string(state.size())).c_str());
+    for (size_t i = 0; i < layout.size(); ++i) {
+        const std::string where = what + ": " + layout[i].name;
+        QVERIFY2(findArray(state, layout[i].name), where.c_str());
+        const NamedArray& a = *findArray(state, layout[i].name);
+        QVERIFY2(a.shape == layout[i].shape, where.c_str());
+        QVERIFY2((a.type == NamedArray::Type::Int64) == layout[i].integer, where.c_str());
+    }
+}
+
 }  // namespace
 
 class GraphModuleTest : public QObject {
@@ -53,6 +71,7 @@ private slots:
         for (const std::string name : {"mlp", "lenet", "reference-cnn", "resnet-mini"}) {
             GraphModule m(templateDesign(name), 7);
             QCOMPARE(countParameters(*m), m->analysis().totalParameters);
+            compareLayoutWithModule(m, name);
             std::map<std::string, torch::Tensor> outputs;
             torch::Tensor y = m->forward(torch::randn({2, 1, 28, 28}), outputs);
             QCOMPARE(y.sizes(), torch::IntArrayRef({2, 7}));
@@ -100,6 +119,7 @@ private slots:
         GraphModule m(chain(nodes.toStdString()), 10);
         QCOMPARE(countParameters(*m), int64_t(expected));
         QCOMPARE(m->analysis().totalParameters, int64_t(expected));
+        compareLayoutWithModule(m, QTest::currentDataTag());
         QCOMPARE(m->forward(torch::randn({4, 3, 8, 8})).sizes(), torch::IntArrayRef({4, 10}));
     }
 

@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "jobs/BackgroundJob.h"
-#include "runs/RunFile.h"
+#include "runs/RunReader.h"
 
 namespace strata {
 
@@ -64,8 +64,8 @@ void SnapshotWorker::run(Job& job) {
             job.snapshot = computeSnapshot(job.runPath.toStdString(), job.options);
             job.found = true;
         } else {
-            const RunData stored = readRunFile(job.runPath.toStdString());
-            job.found = readSnapshot(stored, job.snapshot);
+            const ValidRun stored = readValidRun(job.runPath.toStdString());
+            job.found = readSnapshot(stored.data, job.snapshot);
         }
     } catch (const std::exception& e) {
         job.error = QString::fromStdString(e.what());

@@ -18,7 +18,7 @@
 #include <exception>
 
 #include "jobs/BackgroundJob.h"
-#include "runs/RunFile.h"
+#include "runs/RunReader.h"
 
 namespace strata {
 
@@ -185,10 +185,9 @@ void PredictPanel::setRun(const QString& runPath) {
     runSummary_.clear();
     if (!run_.isEmpty()) {
         try {  // the summary only: the network itself is loaded off the UI thread on first use
-            const RunData run = readRunSummary(run_.toStdString());
+            const ValidRun run = readValidRun(run_.toStdString(), {RunParts::Summary});
             QStringList classes;
-            for (const auto& c : run.config.value("classes", nlohmann::json::array()))
-                if (c.is_string()) classes << QString::fromStdString(c.get<std::string>());
+            for (const std::string& c : run.classes) classes << QString::fromStdString(c);
             runSummary_ = (classes.size() == 1 ? tr("1 class: %1") : tr("%1 classes: %2").arg(classes.size()))
                               .arg(classes.join(", "));
         } catch (const std::exception& e) {

@@ -29,6 +29,12 @@ std::vector<LayerSpec> convLayers() {
         const int64_t weights = mulSat(mulSat(out, in.at(0).at(0)), k * k);
         return addSat(weights, p.b("bias") ? out : 0);
     };
+    conv.state = [](const std::vector<Shape>& in, const ResolvedParams& p) {
+        const int64_t out = p.i("out_channels"), k = p.i("kernel_size");
+        std::vector<StateArray> s{{"weight", {out, in.at(0).at(0), k, k}}};
+        if (p.b("bias")) s.push_back({"bias", {out}});
+        return s;
+    };
     return {conv};
 }
 

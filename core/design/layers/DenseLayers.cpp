@@ -19,6 +19,12 @@ std::vector<LayerSpec> denseLayers() {
         const int64_t out = p.i("out_features");
         return addSat(mulSat(out, in.at(0).at(0)), p.b("bias") ? out : 0);
     };
+    linear.state = [](const std::vector<Shape>& in, const ResolvedParams& p) {
+        const int64_t out = p.i("out_features");
+        std::vector<StateArray> s{{"weight", {out, in.at(0).at(0)}}};
+        if (p.b("bias")) s.push_back({"bias", {out}});
+        return s;
+    };
     return {linear};
 }
 

@@ -10,6 +10,13 @@ std::vector<ParamSpec> batchNormParams() {
             floatParam("momentum", 0.1, 0, 1, "update rate of the running statistics")};
 }
 
+// torch's BatchNorm state: affine weight and bias, running statistics and the batch counter.
+std::vector<StateArray> batchNormState(const std::vector<Shape>& in, const ResolvedParams&) {
+    const int64_t c = in.at(0).at(0);
+    return {{"weight", {c}}, {"bias", {c}}, {"running_mean", {c}}, {"running_var", {c}},
+            {"num_batches_tracked", {}, true}};
+}
+
 }  // namespace
 
 std::vector<LayerSpec> normLayers() {
@@ -22,6 +29,7 @@ std::vector<LayerSpec> normLayers() {
         return requireImage(in.at(0), "BatchNorm2d", "use BatchNorm1d on flat inputs");
     };
     bn2.paramCount = [](const std::vector<Shape>& in, const ResolvedParams&) { return mulSat(2, in.at(0).at(0)); };
+    bn2.state = batchNormState;
 
     LayerSpec bn1;
     bn1.type = "BatchNorm1d";
@@ -32,6 +40,7 @@ std::vector<LayerSpec> normLayers() {
         return requireFlat(in.at(0), "BatchNorm1d", "use BatchNorm2d on images");
     };
     bn1.paramCount = [](const std::vector<Shape>& in, const ResolvedParams&) { return mulSat(2, in.at(0).at(0)); };
+    bn1.state = batchNormState;
 
     LayerSpec ln;
     ln.type = "LayerNorm";
@@ -42,6 +51,10 @@ std::vector<LayerSpec> normLayers() {
     ln.inferShape = [](const std::vector<Shape>& in, const ResolvedParams&) { return in.at(0); };
     ln.paramCount = [](const std::vector<Shape>& in, const ResolvedParams& p) -> int64_t {
         return p.b("elementwise_affine") ? mulSat(2, elements(in.at(0))) : 0;
+    };
+    ln.state = [](const std::vector<Shape>& in, const ResolvedParams& p) {
+        if (!p.b("elementwise_affine")) return std::vector<StateArray>{};
+        return std::vector<StateArray>{{"weight", in.at(0)}, {"bias", in.at(0)}};
     };
 
     return {bn2, bn1, ln};
