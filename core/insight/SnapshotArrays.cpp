@@ -11,6 +11,7 @@
 // Torch-free.
 #include "insight/Insight.h"
 
+#include <limits>
 #include <stdexcept>
 
 namespace strata {
@@ -32,9 +33,27 @@ NamedArray pictureArray(const std::string& name, const Picture& p) {
     return u8Array(name, {p.height, p.width, p.channels}, p.pixels);
 }
 
+// Whether `a` is an array of `type` with `rank` dimensions, each at least 1, that holds exactly
+// the values its shape declares. A damaged /features (read --no-verify, or from a file without
+// digests) may declare any shape: whatever fails this counts as absent, so no picture or slice
+// is ever cut from values that are not there, and no loop runs over a declared 2^40 rows.
+bool holds(const NamedArray* a, NamedArray::Type type, size_t rank) {
+    if (!a || a->type != type || a->shape.size() != rank) return false;
+    const size_t values = type == NamedArray::Type::UInt8   ? a->u8.size()
+                          : type == NamedArray::Type::Int64 ? a->i64.size()
+                                                            : a->f32.size();
+    size_t product = 1;
+    for (int64_t d : a->shape) {
+        if (d < 1 || d > std::numeric_limits<int>::max() || uint64_t(d) > values) return false;
+        product *= size_t(d);  // <= values * d: no overflow, since product <= values before
+        if (product > values) return false;
+    }
+    return product == values;
+}
+
 Picture pictureFrom(const NamedArray* a) {
     Picture p;
-    if (!a || a->shape.size() != 3) return p;
+    if (!holds(a, NamedArray::Type::UInt8, 3)) return p;
     p.height = int(a->shape[0]);
     p.width = int(a->shape[1]);
     p.channels = int(a->shape[2]);
@@ -209,7 +228,7 @@ std::vector<LayerActivations> readActivations(const nlohmann::json& meta, const 
         LayerActivations l;
         readLayerFields(j, l);
         l.meanActivation = j.at("mean_activation").get<std::vector<float>>();
-        if (const NamedArray* maps = findArray(a, "activations/" + l.layer); maps && maps->shape.size() == 3)
+        if (const NamedArray* maps = findArray(a, "activations/" + l.layer); holds(maps, NamedArray::Type::UInt8, 3))
             for (int64_t k = 0; k < maps->shape[0]; ++k)
                 l.maps.push_back(slicePicture(*maps, size_t(k), int(maps->shape[1]), int(maps->shape[2]), 1));
         out.push_back(std::move(l));
@@ -224,7 +243,7 @@ std::vector<LayerPatches> readPatches(const nlohmann::json& meta, const std::vec
         readLayerFields(j, p);
         p.activations = j.at("activations").get<std::vector<std::vector<float>>>();
         const NamedArray* crops = findArray(a, "patches/" + p.layer);
-        if (crops && crops->shape.size() == 5) {
+        if (holds(crops, NamedArray::Type::UInt8, 5)) {
             const auto& sh = crops->shape;
             for (int64_t k = 0; k < sh[0]; ++k) {
                 std::vector<Picture> list;
@@ -247,17 +266,30 @@ FeatureProjection readProjection(const nlohmann::json& pj, const std::vector<Nam
         pr.hasInitialSilhouette = true;
         pr.initialSilhouette = pj.at("initial_silhouette");
     }
-    if (const NamedArray* x = findArray(a, "projection/x")) pr.x = x->f32;
-    if (const NamedArray* y = findArray(a, "projection/y")) pr.y = y->f32;
-    if (const NamedArray* l = findArray(a, "projection/labels")) pr.labels.assign(l->i64.begin(), l->i64.end());
+    // One point per label: all three arrays of one length, or none of them.
+    const NamedArray* x = findArray(a, "projection/x");
+    const NamedArray* y = findArray(a, "projection/y");
+    const NamedArray* l = findArray(a, "projection/labels");
+    if (holds(x, NamedArray::Type::Float32, 1) && holds(y, NamedArray::Type::Float32, 1) &&
+        holds(l, NamedArray::Type::Int64, 1) && x->shape == y->shape && x->shape == l->shape) {
+        pr.x = x->f32;
+        pr.y = y->f32;
+        pr.labels.assign(l->i64.begin(), l->i64.end());
+    }
     return pr;
 }
 
 GradientHistory readGradients(const nlohmann::json& gj, const std::vector<NamedArray>& a) {
     GradientHistory g;
     g.layers = gj.at("layers").get<std::vector<std::string>>();
-    if (const NamedArray* n = findArray(a, "gradients/norms")) g.norms = n->f32;
-    if (const NamedArray* st = findArray(a, "gradients/steps")) g.steps = st->i64;
+    const NamedArray* n = findArray(a, "gradients/norms");
+    const NamedArray* st = findArray(a, "gradients/steps");
+    // norms: [layers, steps]
+    if (holds(n, NamedArray::Type::Float32, 2) && holds(st, NamedArray::Type::Int64, 1) &&
+        size_t(n->shape[0]) == g.layers.size() && n->shape[1] == st->shape[0]) {
+        g.norms = n->f32;
+        g.steps = st->i64;
+    }
     if (g.norms.size() != g.layers.size() * g.steps.size()) g = {};
     return g;
 }
@@ -266,7 +298,8 @@ ConfusionView readConfusion(const nlohmann::json& cj, const std::vector<NamedArr
     ConfusionView c;
     c.perClassAccuracy = cj.at("per_class_accuracy").get<std::vector<double>>();
     c.examplePaths = cj.at("example_paths").get<std::vector<std::vector<std::vector<std::string>>>>();
-    if (const NamedArray* counts = findArray(a, "confusion/counts"); counts && counts->shape.size() == 2) {
+    if (const NamedArray* counts = findArray(a, "confusion/counts");
+        holds(counts, NamedArray::Type::Int64, 2) && counts->shape[0] == counts->shape[1]) {
         const size_t n = size_t(counts->shape[0]);
         for (size_t r = 0; r < n; ++r)
             c.counts.emplace_back(counts->i64.begin() + ptrdiff_t(r * n), counts->i64.begin() + ptrdiff_t((r + 1) * n));

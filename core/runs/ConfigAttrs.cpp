@@ -136,6 +136,9 @@ json readConfigAttrs(const H5::Group& group) {
         const std::string name = a.getName();
         if (name == kJsonKeysAttr) continue;
         if (jsonKeys.count(name)) {
+            if (a.getTypeClass() != H5T_STRING || elementCount(a.getSpace()) != 1)
+                throw std::runtime_error("/config attribute \"" + name + "\" is listed in " + kJsonKeysAttr +
+                                         " but is not one string of JSON text");
             const std::string text = readString(a);
             json v = json::parse(text, nullptr, /*allow_exceptions=*/false);
             if (v.is_discarded())

@@ -1,53 +1,16 @@
 #include "runs/RunDigest.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
+
+#include "runs/Sha256.h"
 
 namespace strata {
 
 namespace {
-
-// Values enter in this machine's byte order: little-endian on every platform Strata builds for.
-class Sha256 {
-public:
-    Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-        if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
-            throw std::runtime_error("SHA-256 is not available from OpenSSL");
-    }
-    void bytes(const void* data, size_t n) {
-        if (n) EVP_DigestUpdate(ctx_.get(), data, n);
-    }
-    void text(const std::string& s) {
-        u64(s.size());
-        bytes(s.data(), s.size());
-    }
-    void u64(uint64_t v) { bytes(&v, sizeof v); }
-    void f64(double v) { bytes(&v, sizeof v); }
-    template <typename T>
-    void values(const std::vector<T>& v) {
-        u64(v.size());
-        bytes(v.data(), v.size() * sizeof(T));
-    }
-    std::string hex() {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int n = 0;
-        EVP_DigestFinal_ex(ctx_.get(), md, &n);
-        static const char* digits = "0123456789abcdef";
-        std::string out;
-        for (unsigned int i = 0; i < n; ++i) {
-            out += digits[md[i] >> 4];
-            out += digits[md[i] & 15];
-        }
-        return out;
-    }
-
-private:
-    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
-};
 
 void addArray(Sha256& h, const NamedArray& a) {
     h.text(a.name);
@@ -70,7 +33,8 @@ std::string digestDesign(const std::string& designJson) {
 
 std::string digestConfig(const nlohmann::json& config) {
     Sha256 h;
-    h.text(config.dump());
+    // Invalid UTF-8 (a Latin-1 folder name) enters as U+FFFD, as the reader sees it (RunFileRead).
+    h.text(config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return h.hex();
 }
 
@@ -105,6 +69,19 @@ void addArrays(Sha256& h, const std::vector<NamedArray>& arrays) {
 std::string digestArrays(const std::vector<NamedArray>& arrays) {
     Sha256 h;
     addArrays(h, arrays);
+    return h.hex();
+}
+
+std::string digestFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw RunFileError(path + ": cannot read the file");
+    Sha256 h;
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+        in.read(buffer.data(), std::streamsize(buffer.size()));
+        h.bytes(buffer.data(), size_t(in.gcount()));
+    }
+    if (in.bad()) throw RunFileError(path + ": cannot read the file");
     return h.hex();
 }
 

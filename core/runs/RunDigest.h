@@ -22,6 +22,9 @@ std::string digestMetrics(const RunData& run, const std::vector<std::string>& co
 // Name, type, shape and values of each array, in name order (creation order may differ
 // between writing and reading when names share a '/' prefix).
 std::string digestArrays(const std::vector<NamedArray>& arrays);
+// The SHA-256 of a whole file's bytes (a transfer records its source run by it). Throws
+// RunFileError naming the path when it cannot be read.
+std::string digestFile(const std::string& path);
 // The optimizer's arrays with its epoch and step counters (both decide where a resume goes on).
 std::string digestOptimizer(const RunData& run);
 

@@ -9,6 +9,7 @@
 #include "storage/H5Lock.h"
 #include "runs/NamedArrays.h"
 #include "runs/RunDigest.h"
+#include "runs/RunFileChecksum.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -111,9 +112,11 @@ H5::H5File createFile(const std::string& tmp) {
     H5::FileAccPropList fapl;
     // Never written in place (temp + rename), so locks buy nothing and fail on some mounts.
     H5Pset_file_locking(fapl.getId(), false, true);
+    H5::FileCreatPropList fcpl;
+    fcpl.setUserblock(kUserBlockBytes);  // filled with the whole-file checksum once closed
     errno = 0;
     try {
-        return H5::H5File(tmp, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, fapl);
+        return H5::H5File(tmp, H5F_ACC_TRUNC, fcpl, fapl);
     } catch (const H5::FileIException&) {
         throw std::runtime_error("cannot create " + tmp +
                                  (errno ? std::string(": ") + std::strerror(errno) : ""));
@@ -124,6 +127,7 @@ void createAndWrite(const std::string& tmp, const RunData& run) {
     H5::H5File f = createFile(tmp);
     writeLayout(f, run);
     f.close();
+    stampFileChecksum(tmp);
 }
 }  // namespace
 

@@ -23,6 +23,17 @@ bool formatSupported(const std::string& format) {
     return major == "1";
 }
 
+// Text that JSON can carry: the summary, the digests and `strata runs --json` dump it, and
+// nlohmann::json refuses to dump invalid UTF-8 (a flipped byte in a class name or a path).
+bool validUtf8(const std::string& text) {
+    try {
+        (void)nlohmann::json(text).dump();
+        return true;
+    } catch (const nlohmann::json::type_error&) {
+        return false;
+    }
+}
+
 struct Reader {
     const std::string& path;
     H5::H5File file;
@@ -39,9 +50,24 @@ struct Reader {
             throw error("not a complete run file: missing dataset " + shown);
         return parent.openDataSet(name);
     }
+    // The attribute `name` of `obj`, holding one value (what the single-value readers of
+    // H5Attributes.h read); `shown` names it in messages.
+    H5::Attribute singleAttr(const H5::H5Object& obj, const std::string& name, const std::string& shown) {
+        H5::Attribute a = obj.openAttribute(name);
+        const hsize_t n = h5::elementCount(a.getSpace());
+        if (n != 1) throw error(shown + " holds " + std::to_string(n) + " values where one belongs");
+        return a;
+    }
+    // A number attribute (integers and floats convert), as int64 or double.
+    H5::Attribute numberAttr(const H5::H5Object& obj, const std::string& name, const std::string& shown) {
+        H5::Attribute a = singleAttr(obj, name, shown);
+        if (a.getTypeClass() != H5T_INTEGER && a.getTypeClass() != H5T_FLOAT) throw error(shown + " is not a number");
+        return a;
+    }
+    // A "/" attribute: "" when absent or not a string.
     std::string optionalStringAttr(const H5::H5Object& obj, const std::string& name) {
         if (!obj.attrExists(name)) return {};
-        H5::Attribute a = obj.openAttribute(name);
+        H5::Attribute a = singleAttr(obj, name, "the run file's attribute \"" + name + "\"");
         return a.getTypeClass() == H5T_STRING ? h5::readString(a) : std::string();
     }
 
@@ -92,16 +118,24 @@ struct Reader {
         checkFormat();
         run.created = optionalStringAttr(file, "created");
         run.strataVersion = optionalStringAttr(file, "strata_version");
+        for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"created", run.created},
+                                          {"strata_version", run.strataVersion}})
+            if (!validUtf8(value)) throw error(std::string("the run file's attribute \"") + name + "\" is not valid UTF-8");
         readDigests(run);
         readDesign(run);
 
         run.config = h5::readConfigAttrs(group(file, "config", "/config"));
+        // Text that is not UTF-8 (a folder named in Latin-1) becomes U+FFFD, as in its digest:
+        // everything after may dump the config as JSON.
+        run.config = nlohmann::json::parse(run.config.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 
         H5::Group metrics = group(file, "metrics", "/metrics");
         H5::Group epoch = group(metrics, "epoch", "/metrics/epoch");
         run.epochColumns = epoch.attrExists("columns")
                                ? h5::readStringList(epoch.openAttribute("columns"))
                                : h5::childNames(epoch);
+        for (const auto& c : run.epochColumns)
+            if (!validUtf8(c)) throw error("/metrics/epoch attribute \"columns\" holds a name that is not valid UTF-8");
         for (const auto& c : run.epochColumns)
             run.epochMetrics[c] = doubles(dataset(epoch, c, "/metrics/epoch/" + c), "/metrics/epoch/" + c);
         H5::Group step = group(metrics, "step", "/metrics/step");
@@ -117,8 +151,8 @@ struct Reader {
         for (const char* name : {"loss", "accuracy"})
             if (!test.attrExists(name))
                 throw error(std::string("/metrics/test has no \"") + name + "\" attribute");
-        run.testLoss = h5::readDouble(test.openAttribute("loss"));
-        run.testAccuracy = h5::readDouble(test.openAttribute("accuracy"));
+        run.testLoss = h5::readDouble(numberAttr(test, "loss", "/metrics/test attribute \"loss\""));
+        run.testAccuracy = h5::readDouble(numberAttr(test, "accuracy", "/metrics/test attribute \"accuracy\""));
         run.hasTest = true;
     }
 
@@ -130,8 +164,8 @@ struct Reader {
                 throw error(std::string("not a complete run file: /optimizer has no \"") + name +
                             "\" attribute");
         }
-        run.epoch = h5::readInt64(optimizer.openAttribute("epoch"));
-        run.step = h5::readInt64(optimizer.openAttribute("step"));
+        run.epoch = h5::readInt64(numberAttr(optimizer, "epoch", "/optimizer attribute \"epoch\""));
+        run.step = h5::readInt64(numberAttr(optimizer, "step", "/optimizer attribute \"step\""));
         run.optimizer = h5::readNamedArrays(optimizer, "/optimizer/");
         // Features are optional snapshots (docs/ARCHITECTURE.md §8).
         if (file.nameExists("features"))
@@ -143,7 +177,11 @@ H5::H5File openForReading(const std::string& path) {
     H5::FileAccPropList fapl;
     // Files are replaced by rename, never written in place: no lock is needed to read one.
     H5Pset_file_locking(fapl.getId(), false, true);
-    return H5::H5File(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, fapl);
+    try {
+        return H5::H5File(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, fapl);
+    } catch (const H5::Exception&) {  // it has HDF5's signature, so the rest is missing or broken
+        throw RunFileError(path + ": HDF5 cannot open it: the file is truncated or damaged");
+    }
 }
 
 RunData readRun(const std::string& path, bool full) {

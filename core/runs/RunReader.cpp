@@ -8,6 +8,7 @@
 
 #include "design/CheckpointLayout.h"
 #include "runs/RunDigest.h"
+#include "runs/RunFileChecksum.h"
 
 namespace strata {
 
@@ -140,6 +141,15 @@ void checkMetrics(const Checker& c, const RunData& run) {
 
 // ---- checkpoint and optimizer ----------------------------------------------------------
 
+std::string typeName(NamedArray::Type type) {
+    switch (type) {
+    case NamedArray::Type::Float32: return "float32";
+    case NamedArray::Type::Int64: return "int64";
+    case NamedArray::Type::UInt8: return "uint8";
+    }
+    return "?";
+}
+
 std::string dimsText(const std::vector<int64_t>& dims) {
     std::string out = "[";
     for (size_t i = 0; i < dims.size(); ++i) out += (i ? ", " : "") + std::to_string(dims[i]);
@@ -150,8 +160,7 @@ void checkArray(const Checker& c, const NamedArray& a, const ExpectedArray& e) {
     const std::string part = "/checkpoint/" + e.name;
     const NamedArray::Type want = e.integer ? NamedArray::Type::Int64 : NamedArray::Type::Float32;
     if (a.type != want)
-        throw c.fault(part, std::string("is ") + (a.type == NamedArray::Type::Int64 ? "int64" : "uint8") +
-                                "; the design needs " + (e.integer ? "int64" : "float32"));
+        throw c.fault(part, "is " + typeName(a.type) + "; the design needs " + typeName(want));
     if (a.shape != e.shape)
         throw c.fault(part, "has shape " + dimsText(a.shape) + " but the design needs " + dimsText(e.shape));
     for (size_t i = 0; i < a.f32.size(); ++i)
@@ -185,8 +194,11 @@ void checkOptimizer(const Checker& c, const RunData& run) {
 ValidRun readValidRun(const std::string& path, const RunReadOptions& options) {
     const Checker c{path};
     ValidRun r;
+    // Before HDF5 parses anything: a damaged HDF5 structure can crash the library itself.
+    const FileChecksum whole = options.verify ? checkFileChecksum(path) : FileChecksum::Absent;
     r.data = options.parts == RunParts::Full ? readRunFile(path) : readRunSummary(path);
     r.integrity = options.verify ? checkDigests(c, r.data, options.parts) : RunIntegrity::Unchecked;
+    if (whole == FileChecksum::Matches) r.integrity = RunIntegrity::Verified;
     r.integrityNote = integrityNote(path, r.integrity);
     checkDesignAndConfig(c, r);
     checkMetrics(c, r.data);

@@ -91,6 +91,7 @@ RunSummary summarizeRunFile(const std::string& path, bool verify) {
         const ValidRun valid = readValidRun(path, {RunParts::Summary, verify});
         RunSummary s = summarizeRun(valid.data, path);
         s.integrity = valid.integrity;
+        s.integrityNote = valid.integrityNote;
         return s;
     } catch (const std::exception& e) {  // RunFileError names the path; others may not
         RunSummary s;

@@ -36,6 +36,7 @@ struct RunSummary {
     BestAccuracy best;
     std::vector<EpochRecord> epochs;  // per-epoch metrics, for curves
     RunIntegrity integrity = RunIntegrity::Verified;  // of the parts a summary reads
+    std::string integrityNote;                        // "" when verified (RunReader.h)
 };
 
 // The best accuracy of a run: the highest validation accuracy over its epochs; without

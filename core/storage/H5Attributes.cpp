@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
 namespace strata::h5 {
 
@@ -58,7 +59,19 @@ void writeDoubleAttr(H5::H5Object& obj, const std::string& name, double value) {
         .write(H5::PredType::NATIVE_DOUBLE, &value);
 }
 
+namespace {
+// The single-value readers read into one value: an attribute of several values would be
+// written past it by HDF5.
+void requireOneValue(const H5::Attribute& attr) {
+    const hsize_t n = elementCount(attr.getSpace());
+    if (n != 1)
+        throw std::runtime_error("attribute \"" + attr.getName() + "\" holds " + std::to_string(n) +
+                                 " values where one belongs");
+}
+}  // namespace
+
 std::string readString(const H5::Attribute& attr) {
+    requireOneValue(attr);
     H5::StrType fileType = attr.getStrType();
     std::string s;
     attr.read(fileType, s);
@@ -94,12 +107,14 @@ std::vector<std::string> readStringList(const H5::Attribute& attr) {
 }
 
 int64_t readInt64(const H5::Attribute& attr) {
+    requireOneValue(attr);
     int64_t v = 0;
     attr.read(H5::PredType::NATIVE_INT64, &v);
     return v;
 }
 
 double readDouble(const H5::Attribute& attr) {
+    requireOneValue(attr);
     double v = 0;
     attr.read(H5::PredType::NATIVE_DOUBLE, &v);
     return v;
@@ -117,7 +132,7 @@ namespace {
 thread_local uint64_t readLimitBytes = UINT64_MAX;
 
 std::string byteSize(long double bytes) {
-    const char* units[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
+    const char* units[] = {"bytes", "kB", "MB", "GB", "TB", "PB", "EB"};
     int u = 0;
     while (bytes >= 1000 && u < 6) {
         bytes /= 1000;

@@ -45,7 +45,7 @@ private:
     uint64_t previous_;
 };
 // The element count of `space` for reading elements of `elementBytes` bytes each. Throws
-// std::length_error ("WHAT declares 1048576 x 1048576 values (4 TiB) but the file holds
+// std::length_error ("WHAT declares 1048576 x 1048576 values (4.4 TB) but the file holds
 // 1.7 MB") when they cannot be in the file; overflow-safe.
 hsize_t readCount(const H5::DataSpace& space, size_t elementBytes, const std::string& what);
 

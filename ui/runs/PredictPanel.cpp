@@ -122,6 +122,8 @@ struct PredictPanel::Batch {
     QStringList paths;
     std::shared_ptr<TrainedModel> model;  // in: the loaded model if any; out: the one used
     QString modelPath;
+    int generation = 0;  // PredictPanel::runGeneration_ when it started
+    QString runError;    // out: why the run's network could not be loaded ("" when it was)
     QList<Item> items;
 };
 
@@ -134,6 +136,7 @@ PredictPanel::PredictPanel(QWidget* parent) : QWidget(parent), jobs_(new Backgro
 
 void PredictPanel::buildUi() {
     header_ = new QLabel(this);
+    header_->setObjectName("predictRunHeader");
     header_->setWordWrap(true);
     addButton_ = new QPushButton(tr("Add images…"), this);
     addButton_->setObjectName("addImages");
@@ -177,9 +180,11 @@ void PredictPanel::setRun(const QString& runPath) {
     if (runPath != run_) {
         clear();
         pending_.clear();
-        model_.reset();
-        modelPath_.clear();
     }
+    // Loaded again on first use even for the same path: a resumed training rewrites its file.
+    model_.reset();
+    modelPath_.clear();
+    ++runGeneration_;
     run_ = runPath;
     runBroken_ = false;
     runSummary_.clear();
@@ -248,6 +253,7 @@ void PredictPanel::startNext() {
     batch->paths = pending_;
     batch->model = model_;
     batch->modelPath = modelPath_;
+    batch->generation = runGeneration_;
     pending_.clear();
     busy_ = true;
     busyLabel_->show();
@@ -260,7 +266,7 @@ void PredictPanel::startNext() {
 }
 
 void PredictPanel::runBatch(Batch& batch, const StopToken& stop) {
-    QString runError;
+    QString& runError = batch.runError;
     if (batch.runPath.isEmpty()) {
         runError = tr("No run to classify with: train the design or open a run first.");
     } else if (!batch.model || batch.modelPath != batch.runPath) {
@@ -294,9 +300,16 @@ void PredictPanel::finishBatch(const std::shared_ptr<Batch>& batch) {
     busy_ = false;
     busyLabel_->hide();
     if (batch->runPath == run_) {  // else the run changed meanwhile: these results are stale
-        if (batch->model) {
+        // Else setRun came meanwhile, for the same path: the next batch loads the file afresh.
+        const bool current = batch->generation == runGeneration_;
+        if (current && batch->model) {
             model_ = batch->model;
             modelPath_ = batch->modelPath;
+        } else if (current && !run_.isEmpty() && !batch->runError.isEmpty()) {
+            // Its summary read, but the network did not (a damaged checkpoint): the header says
+            // why, and no more images are taken until another run (or this one again) is set.
+            runBroken_ = true;
+            runSummary_ = batch->runError;
         }
         for (const Item& item : batch->items) addRow(item);
         updateHeader();

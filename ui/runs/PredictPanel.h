@@ -32,7 +32,10 @@ public:
     explicit PredictPanel(QWidget* parent = nullptr);
 
     // The run file to classify with; "" disables the panel with a hint. A different run
-    // clears the results.
+    // clears the results. The network is loaded again on first use, even for the same path
+    // (a resumed training rewrites it). A run the reader refuses (RunReader.h) shows why in
+    // the header and takes no images: at once when its summary is refused, after the first
+    // batch when only its network is (a damaged checkpoint).
     void setRun(const QString& runPath);
     QString run() const { return run_; }
 
@@ -75,6 +78,7 @@ private:
     bool runBroken_ = false;
     std::shared_ptr<TrainedModel> model_;  // loaded for modelPath_; used only by the worker
     QString modelPath_;
+    int runGeneration_ = 0;  // counts setRun calls: a batch started before one loaded an older file
     QStringList pending_;
     bool busy_ = false;
     BackgroundJob* jobs_ = nullptr;  // one batch at a time: the next starts when one is done

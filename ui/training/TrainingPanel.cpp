@@ -130,6 +130,8 @@ void TrainingPanel::onStarted(const TrainConfig& config, const QString& designNa
 }
 
 void TrainingPanel::showRun(const std::vector<EpochRecord>& epochs) {
+    lastError_.clear();  // a refusal before this run no longer applies
+    showMessage(QString(), false);
     epochPlot_->setEpochs(epochs);
     epochPlot_->flush();
 }
