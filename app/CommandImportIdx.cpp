@@ -1,6 +1,5 @@
 // strata import-idx IMAGES.idx LABELS.idx --out DIR [--classes a,b,...]
 #include <cstdio>
-#include <sstream>
 
 #include "Commands.h"
 #include "Options.h"
@@ -17,14 +16,7 @@ int importIdxCommand(const Args& args) {
     if (!opts.parse(args)) return kExitOk;
     if (opts.positionals().size() != 2) throw UsageError("strata import-idx: expected IMAGES.idx and LABELS.idx");
     if (!opts.has("--out")) throw UsageError("strata import-idx: --out DIR is required");
-    std::vector<std::string> classes;
-    if (opts.has("--classes")) {
-        std::stringstream list(opts.get("--classes"));
-        for (std::string name; std::getline(list, name, ',');) {
-            if (name.empty()) throw UsageError("--classes: empty class name in \"" + opts.get("--classes") + "\"");
-            classes.push_back(name);
-        }
-    }
+    const std::vector<std::string> classes = opts.getList("--classes");
     const IdxImportResult r = importIdx(opts.positionals()[0], opts.positionals()[1], opts.get("--out"), classes);
     std::printf("%lld images in %zu classes -> %s\n", (long long)r.images, r.classes.size(), opts.get("--out").c_str());
     return kExitOk;

@@ -87,4 +87,18 @@ std::string Options::help() const {
     return out.str();
 }
 
+std::vector<std::string> Options::getList(const std::string& name) const {
+    std::vector<std::string> items;
+    if (!has(name)) return items;
+    const std::string text = get(name);
+    std::stringstream list(text);
+    for (std::string item; std::getline(list, item, ',');) {
+        if (item.empty()) throw UsageError(name + ": empty item in \"" + text + "\"");
+        items.push_back(item);
+    }
+    if (!text.empty() && text.back() == ',') throw UsageError(name + ": empty item in \"" + text + "\"");
+    if (items.empty()) throw UsageError(name + ": give at least one item");
+    return items;
+}
+
 }  // namespace strata::cli

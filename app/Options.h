@@ -34,6 +34,9 @@ public:
     std::string get(const std::string& name, const std::string& fallback = "") const;
     int getInt(const std::string& name, int fallback) const;
     double getDouble(const std::string& name, double fallback) const;
+    // A comma-separated list ("a,b,c"); empty when the option is absent. Throws UsageError
+    // for an empty item.
+    std::vector<std::string> getList(const std::string& name) const;
     const std::vector<std::string>& positionals() const { return positionals_; }
     std::string help() const;
 

@@ -77,7 +77,13 @@ bool TrainingFlow::resumeRun(const QString& runPath, QString* error) {
                       error);
     if (!showRun(runPath, run, error)) return false;
     // Every recorded setting, so the resume check passes; epochs and threads from the panel.
-    TrainConfig config = TrainConfig::fromJson(run.config, panel);
+    // Transfer settings come from the run (none in older runs), never from the open design's panel.
+    TrainConfig base = panel;
+    base.initFrom.clear();
+    base.restat = false;
+    base.freeze.clear();
+    base.freezeThrough.clear();
+    TrainConfig config = TrainConfig::fromJson(run.config, base);
     config.epochs = panel.epochs;
     config.threads = panel.threads;
     settings_->setConfig(config);

@@ -24,6 +24,32 @@ GraphModuleImpl::GraphModuleImpl(const Design& design, int classes) : analysis_(
     }
 }
 
+void GraphModuleImpl::freeze(const std::vector<std::string>& ids) {
+    const auto children = named_children();
+    for (const std::string& id : ids) {
+        const auto* child = children.find(id);
+        if (!child) throw std::invalid_argument("cannot freeze \"" + id + "\": no layer of that id has parameters");
+        for (auto& p : (*child)->parameters()) p.requires_grad_(false);
+        frozen_.insert(id);
+    }
+    train(is_training());
+}
+
+std::vector<torch::Tensor> GraphModuleImpl::trainableParameters() const {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : named_parameters())
+        if (!frozen_.count(p.key().substr(0, p.key().find('.')))) out.push_back(p.value());
+    return out;
+}
+
+void GraphModuleImpl::train(bool on) {
+    torch::nn::Module::train(on);
+    if (frozen_.empty()) return;
+    const auto children = named_children();
+    for (const std::string& id : frozen_)
+        if (const auto* child = children.find(id)) (*child)->eval();
+}
+
 torch::Tensor GraphModuleImpl::forward(const torch::Tensor& input) { return run(input, nullptr, nullptr); }
 
 torch::Tensor GraphModuleImpl::forward(const torch::Tensor& input, std::map<std::string, torch::Tensor>& outputs,

@@ -33,6 +33,14 @@ public:
                           const std::set<std::string>& keep = {});
 
     const std::vector<CompiledLayer>& layers() const { return layers_; }
+
+    // Transfer: the nodes' parameters stop requiring gradients and their modules stay in
+    // evaluation mode (BatchNorm keeps its running statistics) whatever train() is called with.
+    void freeze(const std::vector<std::string>& ids);
+    const std::set<std::string>& frozen() const { return frozen_; }
+    // The parameters of the nodes that are not frozen: what the optimizer updates.
+    std::vector<torch::Tensor> trainableParameters() const;
+    void train(bool on = true) override;
     const DesignAnalysis& analysis() const { return analysis_; }
 
 private:
@@ -48,6 +56,7 @@ private:
     std::vector<CompiledLayer> layers_;
     std::vector<Step> steps_;
     size_t outputIndex_ = 0;
+    std::set<std::string> frozen_;
 };
 TORCH_MODULE(GraphModule);
 

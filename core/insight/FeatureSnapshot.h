@@ -74,7 +74,7 @@ struct FeatureProjection {
 struct GradientHistory {
     std::vector<std::string> layers;
     std::vector<int64_t> steps;
-    std::vector<float> norms;  // row-major, layers.size() * steps.size()
+    std::vector<float> norms;  // row-major, layers.size() * steps.size(); NaN for a frozen layer
 };
 
 // Confusion matrix on held-out data (rows: true class, columns: predicted) and the

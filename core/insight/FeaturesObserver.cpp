@@ -75,6 +75,9 @@ void FeaturesObserver::epochEnd(GraphModuleImpl& model, int epoch, RunData& run)
             setup_.log(text);
         }
         if (setup_.emit) setup_.emit(snap);
+    } catch (const c10::Error& e) {  // one line, not torch's backtrace
+        if (setup_.log)
+            setup_.log("features: snapshot of epoch " + std::to_string(epoch) + " failed: " + e.what_without_backtrace());
     } catch (const std::exception& e) {
         if (setup_.log) setup_.log("features: snapshot of epoch " + std::to_string(epoch) + " failed: " + e.what());
     }

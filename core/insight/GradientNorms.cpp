@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace strata {
 
@@ -41,22 +42,25 @@ GradientNormsObserver::GradientNormsObserver(const GradientHistory& earlier) : h
 }
 
 void GradientNormsObserver::afterBackward(GraphModuleImpl& model, int64_t step) {
-    // Squared norms per layer (the module path's first part is the node id).
+    // Squared norms per layer (the module path's first part is the node id). A layer with
+    // parameters but no gradient is frozen (transfer): its row stays, empty (NaN).
     std::map<std::string, double> squares;
+    std::set<std::string> withParameters;
     for (const auto& item : model.named_parameters(/*recurse=*/true)) {
+        const std::string layer = item.key().substr(0, item.key().find('.'));
+        withParameters.insert(layer);
         const torch::Tensor& g = item.value().grad();
-        if (!g.defined()) continue;
-        squares[item.key().substr(0, item.key().find('.'))] += squaredNorm(g);
+        if (g.defined()) squares[layer] += squaredNorm(g);
     }
     std::lock_guard<std::mutex> lock(mutex_);
     if (history_.layers.empty()) {
         for (const CompiledLayer& l : model.layers())
-            if (squares.count(l.id)) history_.layers.push_back(l.id);
+            if (withParameters.count(l.id)) history_.layers.push_back(l.id);
     }
     if (sum_.size() != history_.layers.size()) sum_.assign(history_.layers.size(), 0.0);
     for (size_t i = 0; i < history_.layers.size(); ++i) {
         auto it = squares.find(history_.layers[i]);
-        sum_[i] += it == squares.end() ? 0.0 : std::sqrt(it->second);
+        sum_[i] += it == squares.end() ? std::nan("") : std::sqrt(it->second);
     }
     if (++pending_ < stride_) return;
 

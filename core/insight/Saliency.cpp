@@ -54,7 +54,9 @@ SaliencyView saliencyMap(GraphModuleImpl& model, const torch::Tensor& image, con
     model.eval();
     torch::AutoGradMode enable(true);
     torch::Tensor x = image.detach().clone();
-    if (lastConv.empty()) x.requires_grad_(true);
+    // Always: with the layers up to the last convolution frozen (transfer), nothing before it
+    // would need a gradient, and differentiating with respect to its output would fail.
+    x.requires_grad_(true);
     std::map<std::string, torch::Tensor> outputs;
     std::set<std::string> keep;
     if (!lastConv.empty()) keep.insert(lastConv);

@@ -89,7 +89,13 @@ NamedArray rngStateToArray() {
     return a;
 }
 
+std::mutex& defaultGeneratorMutex() {
+    static std::mutex m;
+    return m;
+}
+
 void loadRngState(const NamedArray& bytes) {
+    const std::lock_guard<std::mutex> draws(defaultGeneratorMutex());
     at::Generator gen = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(gen.mutex());
     gen.set_state(arrayToTensor(bytes));

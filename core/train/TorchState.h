@@ -3,6 +3,7 @@
 // the run file, so the run file itself stays torch-free.
 #include <torch/torch.h>
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@ torch::Tensor arrayToTensor(const NamedArray& a);
 // Optimizer state as an opaque byte array (torch's own archive format).
 NamedArray optimizerToArray(torch::optim::Optimizer& optimizer);
 void loadOptimizer(torch::optim::Optimizer& optimizer, const NamedArray& bytes);
+
+// Held while a training seeds torch's default CPU generator and draws its initial weights, or
+// restores its state: trainings in one process (an experiment's --jobs) must not interleave
+// those draws. (Dropout masks during training still come from the shared generator, so runs
+// of designs with Dropout are reproducible only one at a time; docs/ARCHITECTURE.md §3.)
+std::mutex& defaultGeneratorMutex();
 
 // The default CPU generator (dropout masks) as bytes, for exact resume.
 NamedArray rngStateToArray();

@@ -7,7 +7,8 @@ namespace strata {
 
 const char* const TrainConfig::kResumeKeys[] = {"data",     "val",          "val_split", "batch_size",
                                                 "optimizer", "lr",          "momentum",  "weight_decay",
-                                                "schedule", "augment",      "seed",      "precision", nullptr};
+                                                "schedule", "augment",      "seed",      "precision", "freeze",
+                                                "freeze_through", "data_fraction", nullptr};
 
 void TrainConfig::validate() const {
     auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
@@ -25,22 +26,27 @@ void TrainConfig::validate() const {
         fail("--augment must be none, flip, crop or flip+crop, not \"" + augment + "\"");
     if (!(valSplit >= 0 && valSplit < 1)) fail("--val-split must be in [0, 1)");
     if (valSplit > 0 && !val.empty()) fail("--val and --val-split exclude each other");
+    if (!(dataFraction > 0 && dataFraction <= 1)) fail("--data-fraction must be in (0, 1]");
     if (threads < 0 || threads > 1024) fail("--threads must be between 1 and 1024");
     if (!std::set<std::string>{"fp32", "bf16", "auto"}.count(precision))
         fail("--precision must be fp32, bf16 or auto, not \"" + precision + "\"");
     if (worldSize < 1 || rank < 0 || rank >= worldSize) fail("RANK must be in [0, WORLD_SIZE)");
+
 }
 
 nlohmann::json TrainConfig::toJson() const {
     return {{"data", data},           {"val", val},
             {"val_split", valSplit},  {"test", test},
+            {"data_fraction", dataFraction},
             {"epochs", epochs},       {"batch_size", batchSize},
             {"optimizer", optimizer}, {"lr", lr},
             {"momentum", momentum},   {"weight_decay", weightDecay},
             {"schedule", schedule},   {"augment", augment},
             {"seed", seed},           {"threads", threads},
             {"precision", precision}, {"world_size", worldSize},
-            {"features", features},   {"probe_image", probeImage}};
+            {"features", features},   {"probe_image", probeImage},
+            {"init_from", initFrom},  {"restat", restat},
+            {"freeze", freeze},       {"freeze_through", freezeThrough}};
 }
 
 TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
@@ -48,6 +54,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
     c.val = j.value("val", c.val);
     c.valSplit = j.value("val_split", c.valSplit);
     c.test = j.value("test", c.test);
+    c.dataFraction = j.value("data_fraction", c.dataFraction);
     c.epochs = j.value("epochs", c.epochs);
     c.batchSize = j.value("batch_size", c.batchSize);
     c.optimizer = j.value("optimizer", c.optimizer);
@@ -62,6 +69,10 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
     c.worldSize = j.value("world_size", c.worldSize);
     c.features = j.value("features", c.features);
     c.probeImage = j.value("probe_image", c.probeImage);
+    c.initFrom = j.value("init_from", c.initFrom);
+    c.restat = j.value("restat", c.restat);
+    c.freeze = j.value("freeze", c.freeze);
+    c.freezeThrough = j.value("freeze_through", c.freezeThrough);
     return c;
 }
 

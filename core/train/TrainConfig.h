@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace strata {
 
@@ -12,6 +13,9 @@ struct TrainConfig {
     std::string val;        // optional validation folder
     double valSplit = 0.0;  // fraction of `data` held out when `val` is empty
     std::string test;       // optional test folder, evaluated after the last epoch
+    // Train on the first fraction of each class of `data` by file name (data/DataFraction.h),
+    // after the validation split: the same images for every run with the same folder.
+    double dataFraction = 1.0;
     int epochs = 10;
     int batchSize = 64;
     std::string optimizer = "adam";  // sgd | adam | adamw
@@ -31,6 +35,14 @@ struct TrainConfig {
     // Data-parallel training: this process's rank among world_size (docs/ARCHITECTURE.md §10).
     int rank = 0;
     int worldSize = 1;
+    // Transfer (docs/ARCHITECTURE.md §3): start from a trained run's weights where nodes match
+    // by id, type and shapes; keep its mean/std unless `restat`. Freezing is a setting, not part
+    // of the design: `freeze` node ids, and every node with parameters up to `freezeThrough`.
+    // A resumed run ignores `initFrom` (its weights are its own) and keeps its recorded freeze.
+    std::string initFrom;
+    bool restat = false;
+    std::vector<std::string> freeze;
+    std::string freezeThrough;
 
     // Throws std::invalid_argument naming the field for an out-of-range value.
     void validate() const;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <numeric>
 
+#include "data/DataFraction.h"
+
 namespace strata {
 
 namespace {
@@ -56,16 +58,16 @@ DecodedImages loadLabeledFolder(const std::string& dir, const char* role, const 
     return images;
 }
 
-TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, const RunData* resumed,
+TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, const RunData* statsFrom,
                               const std::function<void(int64_t, int64_t)>& progress,
                               const std::function<void(const std::string&)>& log) {
     TrainingData d;
     FolderLoadInfo loaded;
     d.images = loadImageFolder(cfg.data, spec, cfg.threads, progress, &loaded);
     logLoaded(cfg, d.images, loaded, log);
-    if (resumed) {
-        d.mean = resumed->config.at("mean").get<std::vector<double>>();
-        d.stdev = resumed->config.at("std").get<std::vector<double>>();
+    if (statsFrom) {
+        d.mean = statsFrom->config.at("mean").get<std::vector<double>>();
+        d.stdev = statsFrom->config.at("std").get<std::vector<double>>();
     } else {
         channelMeanStd(d.images, d.mean, d.stdev);
     }
@@ -73,6 +75,14 @@ TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, con
     d.train = std::make_unique<BatchSource>(BatchSource::takingPixels(d.images, d.mean, d.stdev));
 
     splitValidation(cfg, d);
+    if (cfg.dataFraction < 1.0) {
+        const size_t all = d.trainIdx.size();
+        d.trainIdx = firstFractionOfEachClass(d.images.labels, d.images.paths, d.trainIdx, cfg.dataFraction);
+        char fraction[32];
+        std::snprintf(fraction, sizeof fraction, "%g", cfg.dataFraction);
+        log("training on " + std::to_string(d.trainIdx.size()) + " of " + std::to_string(all) + " images: the first " +
+            fraction + " of each class (--data-fraction)");
+    }
     if (!cfg.val.empty()) {
         DecodedImages val = loadLabeledFolder(cfg.val, "validation", spec, cfg.threads, d.images.classes, cfg.data, log);
         d.val = std::make_unique<BatchSource>(BatchSource::takingPixels(val, d.mean, d.stdev));

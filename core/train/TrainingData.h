@@ -26,8 +26,9 @@ struct TrainingData {
 };
 
 // Decodes the training folder (and validation folder), fixes the normalization statistics
-// (the recorded ones when `resumed` is set) and splits off validation when asked.
-TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, const RunData* resumed,
+// (those recorded in `statsFrom` when set: the resumed run, or the run a transfer starts from)
+// and splits off validation when asked.
+TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, const RunData* statsFrom,
                               const std::function<void(int64_t, int64_t)>& progress,
                               const std::function<void(const std::string&)>& log);
 

@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <numeric>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "compile/Precision.h"
 #include "design/DesignAnalysis.h"
 #include "runs/EpochTable.h"
+#include "runs/RunDigest.h"
 #include "runs/RunReader.h"
 #include "train/BatchPrefetcher.h"
 #include "train/CpuAutocast.h"
@@ -17,6 +19,7 @@
 #include "train/Optimizers.h"
 #include "train/Shard.h"
 #include "train/TorchState.h"
+#include "train/Transfer.h"
 #include "Version.h"
 
 namespace strata {
@@ -95,23 +98,74 @@ void TrainingRun::prepare() {
     if (resuming_) {
         if (cfg_.run.empty()) throw std::invalid_argument("--resume needs --run RUN.h5");
         record_ = readValidRun(cfg_.run).data;
+        keepRecordedTransfer();
         checkResumable(cfg_, design_, record_);
+    } else if (!cfg_.initFrom.empty()) {
+        readTransferSource();
     }
+    frozen_ = resolveFrozen(analyzeDesign(design_, 10), cfg_.freeze, cfg_.freezeThrough);
+}
+
+// A resumed run keeps what it started from and what it froze, unless the freeze is given
+// again (then it must match, as every resume setting).
+void TrainingRun::keepRecordedTransfer() {
+    const nlohmann::json& recorded = record_.config;
+    auto text = [&recorded](const char* key) {
+        const auto it = recorded.find(key);
+        return it != recorded.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    cfg_.initFrom = text("init_from");
+    sourceSha256_ = text("init_from_sha256");
+    if (cfg_.freeze.empty() && cfg_.freezeThrough.empty()) {
+        const auto it = recorded.find("freeze");
+        if (it != recorded.end() && it->is_array())
+            for (const auto& id : *it)
+                if (id.is_string()) cfg_.freeze.push_back(id.get<std::string>());
+        cfg_.freezeThrough = text("freeze_through");
+    }
+}
+
+void TrainingRun::readTransferSource() {
+    source_ = std::make_unique<ValidRun>(readValidRun(cfg_.initFrom));
+    sourceSha256_ = digestFile(cfg_.initFrom);
 }
 
 void TrainingRun::loadData() {
     // Before the data, so that notices about the data (skipped files) are the last said.
     log("precision " + precisionUsed_ + (cfg_.precision == "auto" ? " (auto; CPU: " : " (CPU: ") +
         cpuPrecisionSupport().describe() + "), " + std::to_string(cfg_.threads) + " threads");
-    data_ = loadTrainingData(cfg_, spec_, resuming_ ? &record_ : nullptr, events_.loading,
-                             [this](const std::string& m) { log(m); });
+    data_ = loadTrainingData(cfg_, spec_, statsSource(), events_.loading, [this](const std::string& m) { log(m); });
+}
+
+// The normalization a run keeps: its own when resumed; the source's in a transfer (its layers
+// expect it) unless --restat or the source has another channel count; else computed.
+const RunData* TrainingRun::statsSource() const {
+    if (resuming_) return &record_;
+    if (!source_ || cfg_.restat) return nullptr;
+    if (int64_t(source_->mean.size()) != spec_.channels) {
+        log(cfg_.initFrom + ": its Input has " + std::to_string(source_->mean.size()) +
+            " channels; mean and std are computed from the data");
+        return nullptr;
+    }
+    log("mean and std from " + cfg_.initFrom + " (--restat computes them from the data)");
+    return &source_->data;
 }
 
 // The module, its initial weights and the optimizer: seeded, so a run replays exactly.
 void TrainingRun::buildModel() {
-    torch::manual_seed(cfg_.seed);
-    model_ = GraphModule(design_, data_.classCount());
-    optimizer_ = makeOptimizer(cfg_, model_->parameters());
+    {
+        const std::lock_guard<std::mutex> draws(defaultGeneratorMutex());
+        torch::manual_seed(cfg_.seed);
+        model_ = GraphModule(design_, data_.classCount());
+    }
+    if (source_) initializeFromSource();
+    if (!frozen_.empty()) {
+        model_->freeze(frozen_);
+        std::string ids;
+        for (const std::string& id : frozen_) ids += (ids.empty() ? "" : ", ") + id;
+        log("frozen: " + ids);
+    }
+    optimizer_ = makeOptimizer(cfg_, model_->trainableParameters());
     MetricsSummary& metrics = result_.metrics;
     metrics.design = design_.name;
     metrics.parameters = model_->analysis().totalParameters;
@@ -119,6 +173,24 @@ void TrainingRun::buildModel() {
     metrics.seed = cfg_.seed;
     metrics.threads = cfg_.threads;
     result_.runPath = cfg_.run;
+}
+
+// Copies the source run's tensors into every node that matches it; the others keep their
+// seeded initial values. No random draw happens here, so the seed's sequence is unchanged.
+void TrainingRun::initializeFromSource() {
+    const InitPlan plan = planInit(model_->analysis(), *source_, cfg_.initFrom, data_.images.classes);
+    std::set<std::string> copied;
+    for (const NodeInit& n : plan.nodes)
+        if (n.kind == NodeInit::Kind::Copied) copied.insert(n.id);
+    torch::NoGradGuard noGrad;
+    auto copy = [&](const std::string& name, torch::Tensor target) {
+        if (!copied.count(name.substr(0, name.find('.')))) return;
+        target.copy_(arrayToTensor(*findArray(source_->data.checkpoint, name)));
+    };
+    for (auto& p : model_->named_parameters()) copy(p.key(), p.value());
+    for (auto& b : model_->named_buffers()) copy(b.key(), b.value());
+    log("init from " + cfg_.initFrom + ": " + plan.summary());
+    source_.reset();  // its weights are in the model now
 }
 
 // A resumed run continues its record (weights, optimizer, random state, epochs); a fresh one
@@ -143,6 +215,8 @@ void TrainingRun::startRecord() {
     record_.config["std"] = data_.stdev;
     record_.config["parameters"] = result_.metrics.parameters;
     record_.config["precision_used"] = precisionUsed_;  // "precision" keeps what was asked (auto)
+    if (!cfg_.initFrom.empty()) record_.config["init_from_sha256"] = sourceSha256_;
+    record_.config["frozen"] = frozen_;
 }
 
 // The parallel strategy's gradient agreement comes first, so the extensions' observers see

@@ -14,7 +14,7 @@
 
 #include "compile/GraphModule.h"
 #include "data/InputSpec.h"
-#include "runs/RunFile.h"
+#include "runs/RunReader.h"
 #include "train/BatchAssembler.h"
 #include "train/Batches.h"
 #include "train/ParallelStrategy.h"
@@ -47,8 +47,12 @@ private:
     };
 
     void prepare();
+    void keepRecordedTransfer();
+    void readTransferSource();
     void loadData();
+    const RunData* statsSource() const;
     void buildModel();
+    void initializeFromSource();
     void startRecord();
     void attachObservers();
     void begin();
@@ -76,6 +80,9 @@ private:
     bool resuming_ = false;
     std::unique_ptr<ParallelStrategy> dist_;
     RunData record_;
+    std::unique_ptr<ValidRun> source_;  // --init-from, until the weights are copied
+    std::string sourceSha256_;          // of the --init-from file, recorded in the run
+    std::vector<std::string> frozen_;   // node ids, in execution order
     TrainingData data_;
     GraphModule model_{nullptr};
     std::unique_ptr<torch::optim::Optimizer> optimizer_;

@@ -259,10 +259,16 @@ void DesignScene::syncNodes() {
             nodes_.insert(id, item);
         }
         item->setContent(nodeContent(node, analysis, facts));
+        item->setTraining(training_.value(id));
         const QPointF pos = document_->position(id);
         if (item->pos() != pos) item->setPos(pos);
     }
     dropStale(nodes_, liveNodes);
+}
+
+void DesignScene::setNodeTraining(const QHash<QString, NodeTraining>& training) {
+    training_ = training;
+    for (auto it = nodes_.cbegin(); it != nodes_.cend(); ++it) it.value()->setTraining(training_.value(it.key()));
 }
 
 void DesignScene::syncEdges() {

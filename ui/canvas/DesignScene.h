@@ -10,6 +10,7 @@
 #include <QList>
 #include <QStringList>
 
+#include "canvas/NodeItem.h"
 #include "design/Design.h"
 
 class QGraphicsPathItem;
@@ -57,6 +58,15 @@ public:
     void endConnection(QPointF scenePos);  // connects when released over another node
     void cancelConnection();
     bool isConnecting() const { return pending_ != nullptr; }
+    // A card's snowflake was clicked: asks the owner of the training settings (the scene does
+    // not keep them; setNodeTraining() shows the outcome).
+    void requestFreeze(const QString& id, bool frozen) { emit freezeToggleRequested(id, frozen); }
+
+    // --- Training marks (not part of the design) -------------------------------------------
+    // What the training settings say about each node: init badges and freezing. Nodes not
+    // named show none; cards created later get theirs too.
+    void setNodeTraining(const QHash<QString, NodeTraining>& training);
+    NodeTraining nodeTraining(const QString& id) const { return training_.value(id); }
 
 public slots:
     // Brings the items in line with the document (the slot of `changed()`).
@@ -65,6 +75,8 @@ public slots:
 signals:
     // The selected node ids changed (edges do not count).
     void nodeSelectionChanged(const QStringList& nodeIds);
+    // The user clicked a card's snowflake: freeze (or unfreeze) that node.
+    void freezeToggleRequested(const QString& id, bool frozen);
 
 protected:
     void dragEnterEvent(QGraphicsSceneDragDropEvent* event) override;
@@ -91,6 +103,7 @@ private:
 
     DesignDocument* document_;
     QHash<QString, NodeItem*> nodes_;
+    QHash<QString, NodeTraining> training_;
     QHash<QString, EdgeItem*> edges_;            // by edgeKey()
     QMultiHash<QString, EdgeItem*> edgesOfNode_; // both ends
     bool syncing_ = false;

@@ -2,7 +2,9 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QContextMenuEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QPainter>
 #include <QScrollBar>
 #include <QWheelEvent>
@@ -212,6 +214,28 @@ void DesignView::mouseReleaseEvent(QMouseEvent* event) {
         return;
     }
     QGraphicsView::mouseReleaseEvent(event);
+}
+
+std::unique_ptr<QMenu> DesignView::nodeMenu(const QString& id) {
+    auto menu = std::make_unique<QMenu>(this);
+    menu->setObjectName("nodeMenu");
+    emit nodeMenuRequested(id, menu.get());
+    return menu;
+}
+
+void DesignView::contextMenuEvent(QContextMenuEvent* event) {
+    // The card under the pointer, also when a port of it was hit.
+    QGraphicsItem* item = itemAt(event->pos());
+    while (item && item->type() != NodeItem::Type) item = item->parentItem();
+    auto* node = static_cast<NodeItem*>(item);
+    if (!node || !isInteractive()) {
+        QGraphicsView::contextMenuEvent(event);
+        return;
+    }
+    if (!node->isSelected()) scene_->selectNodes({node->id()});
+    const std::unique_ptr<QMenu> menu = nodeMenu(node->id());
+    if (!menu->isEmpty()) menu->exec(event->globalPos());
+    event->accept();
 }
 
 void DesignView::drawBackground(QPainter* painter, const QRectF& rect) {

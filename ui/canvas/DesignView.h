@@ -5,6 +5,10 @@
 #include <QGraphicsView>
 #include <QStringList>
 
+#include <memory>
+
+class QMenu;
+
 namespace strata {
 
 class DesignDocument;
@@ -19,6 +23,11 @@ public:
     QStringList selectedNodeIds() const;
     void selectNodes(const QStringList& ids);
 
+    // The context menu of a node's card (a right-click selects the card and shows it): the
+    // canvas has no commands of its own there; nodeMenuRequested fills it. Empty menus are not
+    // shown. Public so that tests can trigger its actions (a popup cannot be clicked offscreen).
+    std::unique_ptr<QMenu> nodeMenu(const QString& id);
+
 public slots:
     void deleteSelection();
     void copySelection();   // to the clipboard, as design JSON
@@ -30,6 +39,8 @@ public slots:
 
 signals:
     void selectionChanged(const QStringList& nodeIds);
+    // Add actions for node `id` to `menu` (connect directly: the menu is shown right after).
+    void nodeMenuRequested(const QString& id, QMenu* menu);
 
 protected:
     bool event(QEvent* event) override;  // claims the editing shortcuts while focused
@@ -39,6 +50,7 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void drawBackground(QPainter* painter, const QRectF& rect) override;
 
 private:

@@ -4,7 +4,11 @@
 #include <QGraphicsSceneMouseEvent>
 #include <QLocale>
 #include <QPainter>
+#include <QtMath>
 #include <QStyleOptionGraphicsItem>
+#include <algorithm>
+#include <cmath>
+#include <utility>
 
 #include "canvas/CanvasStyle.h"
 #include "canvas/DesignScene.h"
@@ -20,6 +24,15 @@ constexpr qreal kTextLeft = kAccentWidth + 9.0;
 constexpr qreal kTextRight = 10.0;
 constexpr qreal kBadgeRadius = 8.0;
 constexpr qreal kSelectionGap = 3.5;
+// The snowflake's square in the card's bottom-right corner, and the init pill centred on the
+// card's top edge, right-aligned (clear of the single input port in the middle). Zoomed out
+// both are drawn larger, to stay readable.
+constexpr qreal kToggleSize = 18.0;
+constexpr qreal kToggleMargin = 5.0;
+constexpr qreal kOverviewToggleSize = 24.0;
+constexpr qreal kPillHeight = 15.0;
+constexpr qreal kOverviewPillHeight = 22.0;
+constexpr qreal kPillRight = 10.0;
 
 const QFont& idFont() { static const QFont f = canvasFont(14, /*bold=*/true); return f; }
 const QFont& typeFont() { static const QFont f = canvasFont(11); return f; }
@@ -29,6 +42,43 @@ const QFont& badgeFont() { static const QFont f = canvasFont(11, /*bold=*/true);
 // Zoomed out (below kDetailZoom) a card shows its id and type only, in big letters.
 const QFont& overviewIdFont() { static const QFont f = canvasFont(24, /*bold=*/true); return f; }
 const QFont& overviewTypeFont() { static const QFont f = canvasFont(18); return f; }
+const QFont& pillFont() { static const QFont f = canvasFont(10, /*bold=*/true); return f; }
+const QFont& overviewPillFont() { static const QFont f = canvasFont(15, /*bold=*/true); return f; }
+
+// Transfer colours: copied (green), new (blue), skipped (orange); frozen (ice blue).
+QColor initColor(NodeTraining::Init init) {
+    switch (init) {
+    case NodeTraining::Init::Copied: return QColor(0x16, 0xa3, 0x4a);
+    case NodeTraining::Init::New: return QColor(0x25, 0x63, 0xeb);
+    case NodeTraining::Init::Skipped: return QColor(0xea, 0x58, 0x0c);
+    case NodeTraining::Init::None: break;
+    }
+    return QColor();
+}
+QColor frozenColor() { return QColor(0x02, 0x84, 0xc7); }
+QColor frozenFill() { return QColor(0xee, 0xf2, 0xf7); }
+// A frozen card keeps a hint of its group colour, faded towards grey.
+QColor mutedAccent(const QColor& accent) {
+    const QColor grey = mutedTextColor().lighter(150);
+    return QColor((accent.red() + 3 * grey.red()) / 4, (accent.green() + 3 * grey.green()) / 4,
+                  (accent.blue() + 3 * grey.blue()) / 4);
+}
+
+// A six-armed snowflake in `r`: three strokes through the centre, a small V at each end.
+void drawSnowflake(QPainter* painter, const QRectF& r) {
+    const QPointF c = r.center();
+    const qreal arm = r.width() * 0.42, twig = arm * 0.38;
+    for (int i = 0; i < 6; ++i) {
+        const qreal a = qDegreesToRadians(60.0 * i + 90.0);
+        const QPointF dir(std::cos(a), -std::sin(a));
+        const QPointF tip = c + dir * arm, fork = c + dir * (arm * 0.62);
+        painter->drawLine(c, tip);
+        for (qreal side : {-1.0, 1.0}) {
+            const qreal b = a + side * qDegreesToRadians(45.0);
+            painter->drawLine(fork, fork + QPointF(std::cos(b), -std::sin(b)) * twig);
+        }
+    }
+}
 
 QPainterPath cardPath() {
     QPainterPath p;
@@ -103,7 +153,8 @@ QPointF NodeItem::outputPortScenePos() const { return mapToScene(QPointF(kCardWi
 
 QRectF NodeItem::boundingRect() const {
     const qreal m = kSelectionGap + 2;
-    return cardRect().adjusted(-m, -std::max(m, kBadgeRadius), std::max(m, kBadgeRadius), m + 2);
+    const qreal top = std::max({m, kBadgeRadius, kOverviewPillHeight / 2 + 1});
+    return cardRect().adjusted(-m, -top, std::max(m, kBadgeRadius), m + 2);
 }
 
 QPainterPath NodeItem::shape() const { return cardPath(); }
@@ -118,11 +169,13 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     painter->setPen(Qt::NoPen);
     painter->setBrush(QColor(15, 23, 42, isSelected() ? 40 : 22));
     painter->drawRoundedRect(r.translated(0, 2), kCardRadius, kCardRadius);
-    painter->setBrush(error ? QColor(0xfe, 0xf2, 0xf2) : cardFill());
+    const bool frozen = training_.frozen;
+    painter->setBrush(error ? QColor(0xfe, 0xf2, 0xf2) : frozen ? frozenFill() : cardFill());
     painter->drawRoundedRect(r, kCardRadius, kCardRadius);
     painter->save();
     painter->setClipPath(cardPath());
-    painter->fillRect(QRectF(0, 0, kAccentWidth, kCardHeight), error ? errorColor() : accent);
+    const QColor bar = error ? errorColor() : frozen ? mutedAccent(accent) : accent;
+    painter->fillRect(QRectF(0, 0, kAccentWidth, kCardHeight), bar);
     painter->restore();
 
     // Border: red for errors, dashed for a node waiting on an upstream error.
@@ -148,12 +201,14 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
                           QFontMetricsF(overviewIdFont()).elidedText(id_, Qt::ElideRight, textWidth));
         painter->setFont(overviewTypeFont());
         painter->setPen(error ? errorColor() : accent.darker(115));
-        painter->drawText(QRectF(kTextLeft, 34, textWidth, 26), Qt::AlignLeft | Qt::AlignVCenter,
-                          QFontMetricsF(overviewTypeFont()).elidedText(content_.type, Qt::ElideRight, textWidth));
+        const qreal typeWidth = freezeToggleShown() ? textWidth - kOverviewToggleSize - 4 : textWidth;
+        painter->drawText(QRectF(kTextLeft, 34, typeWidth, 26), Qt::AlignLeft | Qt::AlignVCenter,
+                          QFontMetricsF(overviewTypeFont()).elidedText(content_.type, Qt::ElideRight, typeWidth));
     } else {
         paintDetails(painter, accent);
     }
 
+    paintTrainingMarks(painter, lod < kDetailZoom);
     if (error) {
         const QPointF c(kCardWidth, 0);
         painter->setPen(QPen(Qt::white, 1.5));
@@ -168,6 +223,9 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
 void NodeItem::paintDetails(QPainter* painter, const QColor& accent) const {
     const bool error = hasError();
     const qreal textWidth = kCardWidth - kTextLeft - kTextRight;
+    // The body lines leave room for the snowflake; a frozen card's text is muted.
+    const qreal bodyWidth = freezeToggleShown() ? textWidth - kToggleSize - 2 : textWidth;
+    const QColor body = training_.frozen ? mutedTextColor() : textColor().lighter(140);
     // Header: id on the left, type on the right.
     const QFontMetricsF typeMetrics(typeFont());
     const QString type = typeMetrics.elidedText(content_.type, Qt::ElideRight, textWidth * 0.55);
@@ -184,7 +242,7 @@ void NodeItem::paintDetails(QPainter* painter, const QColor& accent) const {
     // params centres its one line in the space below the header.
     struct Line { QString text; QFont font; QColor color; };
     QList<Line> lines;
-    if (!content_.params.isEmpty()) lines.append({content_.params, paramsFont(), textColor().lighter(140)});
+    if (!content_.params.isEmpty()) lines.append({content_.params, paramsFont(), body});
     if (error) {
         lines.append({content_.issues.first(), typeFont(), errorColor()});
     } else if (!content_.shape.isEmpty()) {
@@ -198,8 +256,8 @@ void NodeItem::paintDetails(QPainter* painter, const QColor& accent) const {
     for (const Line& line : lines) {
         painter->setFont(line.font);
         painter->setPen(line.color);
-        painter->drawText(QRectF(kTextLeft, y, textWidth, 17), Qt::AlignLeft | Qt::AlignVCenter,
-                          QFontMetricsF(line.font).elidedText(line.text, Qt::ElideRight, textWidth));
+        painter->drawText(QRectF(kTextLeft, y, bodyWidth, 17), Qt::AlignLeft | Qt::AlignVCenter,
+                          QFontMetricsF(line.font).elidedText(line.text, Qt::ElideRight, bodyWidth));
         y += 18;
     }
 }
@@ -218,7 +276,63 @@ QString NodeItem::buildToolTip() const {
                      QLocale().toString(content_.parameters) + QStringLiteral(" parameters");
     else if (content_.blocked)
         lines << QStringLiteral("Output shape unknown: a layer upstream has an error.");
+    if (training_.init != NodeTraining::Init::None)
+        lines << QStringLiteral("Start from run: ") + initBadgeText() +
+                     (training_.initReason.isEmpty() ? QString() : QStringLiteral(" (") + training_.initReason + ')');
+    if (training_.frozen) lines << QStringLiteral("Frozen: keeps its weights while training");
     return lines.join('\n');
+}
+
+void NodeItem::setTraining(const NodeTraining& training) {
+    if (training == training_) return;
+    training_ = training;
+    setToolTip(buildToolTip());
+    update();
+}
+
+QString NodeItem::initBadgeText() const {
+    switch (training_.init) {
+    case NodeTraining::Init::Copied: return QStringLiteral("copied");
+    case NodeTraining::Init::New: return QStringLiteral("new");
+    case NodeTraining::Init::Skipped: return QStringLiteral("skipped");
+    case NodeTraining::Init::None: break;
+    }
+    return QString();
+}
+
+bool NodeItem::freezeToggleShown() const {
+    return training_.freezable && (training_.frozen || hovered_ || isSelected());
+}
+
+QRectF NodeItem::freezeToggleRect(bool overview) {
+    const qreal size = overview ? kOverviewToggleSize : kToggleSize;
+    const qreal margin = overview ? kToggleMargin - 1 : kToggleMargin;
+    return QRectF(kCardWidth - size - margin, kCardHeight - size - margin, size, size);
+}
+
+// The init pill on the top edge and the snowflake toggle in the bottom-right corner.
+void NodeItem::paintTrainingMarks(QPainter* painter, bool overview) const {
+    const QString badge = initBadgeText();
+    if (!badge.isEmpty()) {
+        const QFont& font = overview ? overviewPillFont() : pillFont();
+        const qreal height = overview ? kOverviewPillHeight : kPillHeight;
+        const qreal width = QFontMetricsF(font).horizontalAdvance(badge) + height * 0.8;
+        const QRectF pill(kCardWidth - kPillRight - width, -height / 2, width, height);
+        painter->setPen(QPen(Qt::white, 1.5));
+        painter->setBrush(initColor(training_.init));
+        painter->drawRoundedRect(pill, height / 2, height / 2);
+        painter->setFont(font);
+        painter->drawText(pill, Qt::AlignCenter, badge);
+    }
+    if (!freezeToggleShown()) return;
+    const QRectF r = freezeToggleRect(overview);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(training_.frozen ? QColor(0xe0, 0xf2, 0xfe) : Qt::transparent);
+    painter->drawEllipse(r);
+    QPen pen(training_.frozen ? frozenColor() : mutedTextColor().lighter(130), overview ? 2.2 : 1.4, Qt::SolidLine,
+             Qt::RoundCap);
+    painter->setPen(pen);
+    drawSnowflake(painter, r);
 }
 
 QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant& value) {
@@ -238,7 +352,24 @@ void NodeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent*) {
     update();
 }
 
+void NodeItem::mousePressEvent(QGraphicsSceneMouseEvent* event) {
+    // The snowflake is a button: a click toggles the freeze and neither drags nor selects. The
+    // larger, zoomed-out square holds the other; either zoom hits it.
+    const QRectF hit = freezeToggleRect(true).adjusted(-3, -3, 3, 3);
+    if (event->button() == Qt::LeftButton && freezeToggleShown() && hit.contains(event->pos())) {
+        togglePressed_ = true;
+        if (auto* s = qobject_cast<DesignScene*>(scene())) s->requestFreeze(id_, !training_.frozen);
+        event->accept();
+        return;
+    }
+    QGraphicsItem::mousePressEvent(event);
+}
+
 void NodeItem::mouseReleaseEvent(QGraphicsSceneMouseEvent* event) {
+    if (std::exchange(togglePressed_, false)) {
+        event->accept();
+        return;
+    }
     QGraphicsItem::mouseReleaseEvent(event);
     if (event->button() == Qt::LeftButton)
         if (auto* s = qobject_cast<DesignScene*>(scene())) s->commitMoves();

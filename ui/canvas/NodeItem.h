@@ -2,7 +2,10 @@
 // A node of the design drawn as a card: id, layer type, key params and output shape, with a
 // colour accent for its palette group, input ports on top and the output port at the bottom.
 // A node that fails validation gets a red border, a badge and its reasons as the tooltip.
-// Cards are movable and selectable; when a drag ends the scene records one move.
+// Cards are movable and selectable; when a drag ends the scene records one move. The training
+// settings add marks (NodeTraining): how a chosen source run initializes the node (a pill on
+// the card's top edge: copied, new, skipped) and a snowflake toggle for freezing it; a frozen card
+// is drawn muted.
 #include <QGraphicsItem>
 #include <QList>
 #include <QSet>
@@ -31,6 +34,21 @@ struct NodeContent {
     bool operator!=(const NodeContent& o) const { return !(*this == o); }
 };
 
+// What the training settings say about a node (docs/ARCHITECTURE.md §3, transfer); none of it
+// is part of the design. Set by whoever owns those settings, through DesignScene.
+struct NodeTraining {
+    enum class Init { None, Copied, New, Skipped };
+    Init init = Init::None;  // None: no source run chosen (or it cannot be used)
+    QString initReason;      // why New or Skipped, for the tooltip
+    bool freezable = false;  // has parameters: the snowflake toggle is offered
+    bool frozen = false;
+
+    bool operator==(const NodeTraining& o) const {
+        return init == o.init && initReason == o.initReason && freezable == o.freezable && frozen == o.frozen;
+    }
+    bool operator!=(const NodeTraining& o) const { return !(*this == o); }
+};
+
 class NodeItem : public QGraphicsItem {
 public:
     enum { Type = UserType + 1 };
@@ -52,6 +70,15 @@ public:
     bool hasError() const { return !content_.issues.isEmpty(); }
     bool isBlocked() const { return content_.blocked; }
 
+    void setTraining(const NodeTraining& training);
+    const NodeTraining& training() const { return training_; }
+    // The pill's text ("copied", "new", "skipped"; "" for none), for tests and the tooltip.
+    QString initBadgeText() const;
+    // Whether the snowflake toggle shows now (a freezable card that is frozen, hovered or
+    // selected), and where it is drawn in item coordinates (larger when zoomed out).
+    bool freezeToggleShown() const;
+    static QRectF freezeToggleRect(bool overview = false);
+
     int inputPortCount() const { return inputs_.size(); }
     bool hasOutputPort() const { return output_ != nullptr; }
     PortItem* inputPort(int port) const;  // nullptr when out of range
@@ -72,18 +99,22 @@ protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
     void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override;
     void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
     void mouseReleaseEvent(QGraphicsSceneMouseEvent* event) override;
 
 private:
     void syncPorts();
     void paintDetails(QPainter* painter, const QColor& accent) const;
+    void paintTrainingMarks(QPainter* painter, bool overview) const;
     QString buildToolTip() const;
 
     QString id_;
     NodeContent content_;
+    NodeTraining training_;
     QList<PortItem*> inputs_;
     PortItem* output_ = nullptr;
     bool hovered_ = false;
+    bool togglePressed_ = false;  // the press went to the snowflake: its release is no click
 };
 
 }  // namespace strata

@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "widgets/Labels.h"
 #include "widgets/ThrottledPlot.h"
 
 namespace strata {
+
+QColor GradientHeatmap::emptyHatch() { return QColor(0xc0, 0xc6, 0xcf); }
 
 GradientHeatmap::GradientHeatmap(QWidget* parent) : QWidget(parent) {
     setObjectName("gradientHeatmap");
@@ -52,6 +55,7 @@ GradientHeatmap::GradientHeatmap(QWidget* parent) : QWidget(parent) {
 
 void GradientHeatmap::clear() {
     map_->data()->setSize(0, 0);
+    plot_->axisRect()->setBackground(QBrush(Qt::NoBrush));
     hint_->show();
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -62,8 +66,8 @@ void GradientHeatmap::setHistory(const GradientHistory& h) {
         clear();
         return;
     }
-    // Zero norms (frozen or dead layers) have no logarithm: show them at the smallest
-    // positive norm instead, the bottom of the colour scale.
+    // Zero norms (dead layers) have no logarithm: show them at the smallest positive norm
+    // instead, the bottom of the colour scale.
     double lo = std::numeric_limits<double>::infinity(), hi = 0;
     for (float v : h.norms)
         if (std::isfinite(v) && v > 0) {
@@ -73,19 +77,33 @@ void GradientHeatmap::setHistory(const GradientHistory& h) {
     if (!(hi > 0)) lo = hi = 1;
     if (hi <= lo) hi = lo * 10;
 
-    // Cell centres at the steps (columns) and at 0..rows-1 (layers).
+    // Cell centres at the steps (columns) and at 0..rows-1 (layers). A NaN norm is a frozen
+    // layer (no gradient at all): its cell stays empty (transparent), not the colour of a
+    // small norm.
     const double first = double(h.steps.front()), last = double(h.steps.back());
-    map_->data()->setSize(cols, rows);
-    map_->data()->setRange(QCPRange(first, cols > 1 ? last : first + 1), QCPRange(0, std::max(1, rows - 1)));
+    QCPColorMapData* data = map_->data();
+    data->setSize(cols, rows);
+    data->setRange(QCPRange(first, cols > 1 ? last : first + 1), QCPRange(0, std::max(1, rows - 1)));
+    data->clearAlpha();
+    std::vector<bool> frozen(size_t(rows), true);
     for (int r = 0; r < rows; ++r)
         for (int c = 0; c < cols; ++c) {
             const float v = h.norms[size_t(r) * size_t(cols) + size_t(c)];
-            map_->data()->setCell(c, r, std::isfinite(v) && v > 0 ? double(v) : lo);
+            data->setCell(c, r, std::isfinite(v) && v > 0 ? double(v) : lo);
+            if (std::isnan(v)) data->setAlpha(c, r, 0);
+            else frozen[size_t(r)] = false;
         }
     map_->setDataRange(QCPRange(lo, hi));
+    // Through the empty cells shows a light hatch: plain white would read as the top of the
+    // thermal scale.
+    const bool anyEmpty = std::any_of(h.norms.begin(), h.norms.end(), [](float v) { return std::isnan(v); });
+    plot_->axisRect()->setBackground(anyEmpty ? QBrush(emptyHatch(), Qt::BDiagPattern) : QBrush(Qt::NoBrush));
 
     auto ticker = QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText);
-    for (int r = 0; r < rows; ++r) ticker->addTick(r, QString::fromStdString(h.layers[size_t(r)]));
+    for (int r = 0; r < rows; ++r) {
+        const QString layer = QString::fromStdString(h.layers[size_t(r)]);
+        ticker->addTick(r, frozen[size_t(r)] ? tr("%1 (frozen)").arg(layer) : layer);
+    }
     plot_->yAxis->setTicker(ticker);
     plot_->yAxis->setRange(-0.5, rows - 0.5);
     const double halfStep = cols > 1 ? (last - first) / (2.0 * (cols - 1)) : 0.5;

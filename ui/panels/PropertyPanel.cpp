@@ -107,6 +107,12 @@ void PropertyPanel::buildNodePage() {
     idError_->hide();
     layerForm->addRow(tr("Id"), idEdit_);
     layerForm->addRow(QString(), idError_);
+    freeze_ = new QCheckBox(tr("Freeze \u2744"), layerBox);
+    freeze_->setObjectName("nodeFreeze");
+    connect(freeze_, &QCheckBox::toggled, this, [this](bool on) {
+        if (!nodeId_.isEmpty()) emit freezeRequested(nodeId_, on);
+    });
+    layerForm->addRow(QString(), freeze_);
     layout->addWidget(layerBox);
 
     paramsBox_ = new QGroupBox(tr("Parameters"), page);
@@ -304,7 +310,25 @@ void PropertyPanel::refresh() {
     issues_->setVisible(!issueLines.isEmpty());
     issues_->setText(QStringLiteral("<span style='color:%1'>%2</span>")
                          .arg(kErrorColor, issueLines.join(QStringLiteral("<br><br>"))));
+    refreshFreeze();
     stack_->setCurrentIndex(1);
+}
+
+void PropertyPanel::setFrozenNodes(const QSet<QString>& ids) {
+    frozen_ = ids;
+    if (!nodeId_.isEmpty() && document_) refreshFreeze();
+}
+
+// Only weights can be frozen: a node without parameters has nothing to keep.
+void PropertyPanel::refreshFreeze() {
+    const NodeAnalysis* na = document_->analysis().find(nodeId_.toStdString());
+    const bool freezable = na && na->parameters > 0;
+    const QSignalBlocker block(freeze_);
+    freeze_->setChecked(freezable && frozen_.contains(nodeId_));
+    freeze_->setEnabled(freezable);
+    freeze_->setToolTip(freezable ? tr("Training leaves this layer's weights as they are (e.g. those copied from "
+                                       "a run); the training settings keep this, not the design file")
+                                  : tr("Only layers with parameters can be frozen"));
 }
 
 void PropertyPanel::commit(const QString& param, const nlohmann::json& value) {

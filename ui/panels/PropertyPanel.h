@@ -4,8 +4,11 @@
 // IntOrClasses), and what the analysis says about it: input and output shapes, parameter
 // count and issues. Each edit is one DesignDocument::setParam (one undo step); the document
 // validates. The panel follows the document's changed() signal and never writes back while
-// it refreshes (signals blocked), so there are no update loops.
+// it refreshes (signals blocked), so there are no update loops. A "Freeze" check box shows
+// whether training keeps the node's weights: freezing is a training setting kept elsewhere
+// (setFrozenNodes() tells the panel, freezeRequested() asks for a change), never a design edit.
 #include <QHash>
+#include <QSet>
 #include <QPointer>
 #include <QString>
 #include <QStringList>
@@ -48,9 +51,17 @@ public:
     // Focuses the editor of `param` when the shown node has it.
     void focusParam(const QString& param);
 
+    // The frozen node ids (of the training settings), shown on the Freeze check box.
+    void setFrozenNodes(const QSet<QString>& ids);
+    // Checked when the shown node is frozen; disabled, with the reason as tooltip, for a node
+    // without parameters.
+    QCheckBox* freezeBox() const { return freeze_; }
+
 signals:
     // The shown node was renamed from this panel; the canvas should select the new id.
     void nodeRenamed(const QString& newId);
+    // The user toggled the Freeze check box of node `id`.
+    void freezeRequested(const QString& id, bool frozen);
 
 private:
     struct ParamRow {
@@ -69,6 +80,7 @@ private:
     nlohmann::json currentValue(const ParamSpec& spec) const;
     void commit(const QString& param, const nlohmann::json& value);
     void commitRename();
+    void refreshFreeze();
 
     QPointer<DesignDocument> document_;  // guarded: focus-out commits may come during teardown
     QString nodeId_;
@@ -84,6 +96,8 @@ private:
     QLabel* description_ = nullptr;
     QLineEdit* idEdit_ = nullptr;
     QLabel* idError_ = nullptr;
+    QCheckBox* freeze_ = nullptr;
+    QSet<QString> frozen_;
     QGroupBox* paramsBox_ = nullptr;
     QFormLayout* paramsForm_ = nullptr;
     QLabel* noParams_ = nullptr;

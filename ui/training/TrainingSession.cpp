@@ -4,6 +4,10 @@
 
 #include <stdexcept>
 
+#include "design/DesignAnalysis.h"
+#include "train/Transfer.h"
+#include "training/FreezeMessage.h"
+
 namespace strata {
 
 namespace {
@@ -76,6 +80,14 @@ bool TrainingSession::start(const Design& design, const TrainConfig& config, QSt
         config.validate();
     } catch (const std::invalid_argument& e) {
         if (error) *error = tr("Cannot train: %1").arg(QString::fromStdString(e.what()));
+        return false;
+    }
+    // The frozen layers must name nodes with parameters and leave some to train: said now
+    // rather than by a run that fails as it starts.
+    try {
+        resolveFrozen(analyzeDesign(design), config.freeze, config.freezeThrough);
+    } catch (const std::invalid_argument& e) {
+        if (error) *error = tr("Cannot train: %1").arg(freezeMessage(QString::fromStdString(e.what())));
         return false;
     }
     if (thread_) {  // the previous session's thread has ended

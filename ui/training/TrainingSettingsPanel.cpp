@@ -6,11 +6,13 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QThread>
+#include <QVBoxLayout>
 #include <algorithm>
 #include <climits>
 
-#include "widgets/FloatSpinBox.h"
 #include "compile/Precision.h"
+#include "training/TransferSettingsBox.h"
+#include "widgets/FloatSpinBox.h"
 
 namespace strata {
 
@@ -36,6 +38,10 @@ const char* const kAugment = "augment";
 const char* const kSeed = "seed";
 const char* const kThreads = "threads";
 const char* const kPrecision = "precision";
+const char* const kInitFrom = "init_from";
+const char* const kRestat = "restat";
+const char* const kFreeze = "freeze";
+const char* const kFreezeThrough = "freeze_through";
 
 QComboBox* choices(const QStringList& items, QWidget* parent) {
     auto* box = new QComboBox(parent);
@@ -82,7 +88,12 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
                               "on CPUs with AMX. This CPU: %1")
                                .arg(QString::fromStdString(cpuPrecisionSupport().describe())));
 
-    auto* form = new QFormLayout(this);
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    layout->addLayout(form);
+    transfer_ = new TransferSettingsBox(this);
+    layout->addWidget(transfer_);
+    layout->addStretch(1);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("Epochs"), epochs_);
     form->addRow(tr("Batch size"), batchSize_);
@@ -108,6 +119,11 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
         connect(box, qOverload<double>(&QDoubleSpinBox::valueChanged), this, changed);
     for (QComboBox* box : {optimizer_, schedule_, augment_, precision_})
         connect(box, qOverload<int>(&QComboBox::currentIndexChanged), this, changed);
+    connect(transfer_, &TransferSettingsBox::edited, this, changed);
+    // Remembered at once: another design may be opened before anything is trained.
+    connect(this, &TrainingSettingsPanel::configChanged, this, [this] {
+        if (!designKey_.isEmpty()) save(designKey_);
+    });
 }
 
 TrainConfig TrainingSettingsPanel::config(const TrainConfig& base) const {
@@ -123,6 +139,7 @@ TrainConfig TrainingSettingsPanel::config(const TrainConfig& base) const {
     c.seed = seed_->value();
     c.threads = threads_->value();
     c.precision = precision_->currentText().toStdString();
+    transfer_->read(c);
     return c;
 }
 
@@ -139,6 +156,7 @@ void TrainingSettingsPanel::setConfig(const TrainConfig& c) {
     seed_->setValue(int(std::clamp<int64_t>(c.seed, 0, INT_MAX)));
     threads_->setValue(c.threads);
     select(precision_, c.precision);
+    transfer_->showConfig(c);
     updating_ = false;
     updateEnabled();
 }
@@ -165,6 +183,11 @@ bool TrainingSettingsPanel::load(const QString& designKey) {
     c.seed = s.value(kSeed, qint64(d.seed)).toLongLong();
     c.threads = s.value(kThreads, d.threads).toInt();
     c.precision = s.value(kPrecision, QString::fromStdString(d.precision)).toString().toStdString();
+    c.initFrom = s.value(kInitFrom).toString().toStdString();
+    c.restat = s.value(kRestat, d.restat).toBool();
+    for (const QString& id : s.value(kFreeze).toStringList()) c.freeze.push_back(id.toStdString());
+    c.freezeThrough = s.value(kFreezeThrough).toString().toStdString();
+    designKey_ = designKey;
     setConfig(c);
     return saved;
 }
@@ -184,10 +207,17 @@ void TrainingSettingsPanel::save(const QString& designKey) const {
     s.setValue(kSeed, qint64(c.seed));
     s.setValue(kThreads, c.threads);
     s.setValue(kPrecision, QString::fromStdString(c.precision));
+    s.setValue(kInitFrom, QString::fromStdString(c.initFrom));
+    s.setValue(kRestat, c.restat);
+    QStringList frozen;
+    for (const std::string& id : c.freeze) frozen << QString::fromStdString(id);
+    s.setValue(kFreeze, frozen);
+    s.setValue(kFreezeThrough, QString::fromStdString(c.freezeThrough));
 }
 
 void TrainingSettingsPanel::setReadOnly(bool readOnly) {
     readOnly_ = readOnly;
+    transfer_->setReadOnly(readOnly);
     updateEnabled();
 }
 

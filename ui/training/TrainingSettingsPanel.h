@@ -1,8 +1,10 @@
 #pragma once
 // The training settings form: epochs, batch size, optimizer, learning rate, momentum, weight
-// decay, schedule, augmentation, seed, threads and precision. Fills the settings fields of a TrainConfig
-// (never the data or run paths, which belong to the dataset panel and the main window) and
-// remembers them per design in QSettings.
+// decay, schedule, augmentation, seed, threads and precision, and the transfer settings (the
+// run to start from, restat, the frozen layers: TransferSettingsBox). Fills the settings fields
+// of a TrainConfig (never the data or run paths, which belong to the dataset panel and the main
+// window) and remembers them per design in QSettings: on load()/save(), and after every user
+// edit for the design last loaded, so that switching designs keeps what was set for each.
 #include <QString>
 #include <QWidget>
 
@@ -15,6 +17,7 @@ class QSpinBox;
 namespace strata {
 
 class FloatSpinBox;
+class TransferSettingsBox;
 
 class TrainingSettingsPanel : public QWidget {
     Q_OBJECT
@@ -33,7 +36,7 @@ public:
     // file path, or its name when unsaved): "training/<sha1 of the key, 16 hex digits>".
     static QString settingsGroup(const QString& designKey);
     // Shows the settings saved for `designKey`; defaults for those never saved. Returns
-    // whether anything was saved for it.
+    // whether anything was saved for it. Later user edits are saved for `designKey` at once.
     bool load(const QString& designKey);
     // Remembers the form's settings for `designKey`.
     void save(const QString& designKey) const;
@@ -49,6 +52,7 @@ public:
     FloatSpinBox* learningRateBox() const { return lr_; }
     QSpinBox* threadsBox() const { return threads_; }
     QComboBox* precisionBox() const { return precision_; }
+    TransferSettingsBox* transferBox() const { return transfer_; }
 
 signals:
     // The user changed a setting (not emitted by setConfig() or load()).
@@ -68,6 +72,8 @@ private:
     QSpinBox* seed_ = nullptr;
     QSpinBox* threads_ = nullptr;
     QComboBox* precision_ = nullptr;  // fp32, bf16, auto
+    TransferSettingsBox* transfer_ = nullptr;
+    QString designKey_;  // of the last load(): where user edits are saved
     bool readOnly_ = false;
     bool updating_ = false;  // inside setConfig(): no configChanged()
 };
