@@ -61,9 +61,7 @@ int runsCommand(const Args& args) {
             ++unreadable;
             continue;
         }
-        if (run.integrity == RunIntegrity::Unverifiable)
-            printNote(std::filesystem::path(run.path).filename().string() +
-                      ": written before run files carried digests; it cannot be verified");
+        if (run.integrity == RunIntegrity::Unverifiable) printNote(run.integrityNote);
         table.add(row(run));
     }
     std::fputs(table.render().c_str(), stdout);

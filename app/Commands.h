@@ -18,6 +18,7 @@ int runsCommand(const Args& args);
 int featuresCommand(const Args& args);
 int probeCommand(const Args& args);
 int exportCommand(const Args& args);
+int experimentCommand(const Args& args);
 
 // The studio (no subcommand). argc/argv go to QApplication.
 int guiMain(int argc, char** argv);

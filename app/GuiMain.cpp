@@ -1,6 +1,7 @@
-// The studio: `strata [DESIGN] [--data DIR] [--train [--epochs N]] [--show PANEL[:TAB]]
-// [--screenshot FILE.png]`. The automation options drive the window through its named
-// operations (startTraining, showPanel, trainingFinished), never through widgets found by name.
+// The studio: `strata [DESIGN] [--data DIR] [--train [--epochs N]] [--experiment DIR]
+// [--show PANEL[:TAB]] [--screenshot FILE.png]`. The automation options drive the window
+// through its named operations (startTraining, showPanel, trainingFinished, the Experiments
+// dock's openExperiment), never through widgets found by name.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
@@ -9,6 +10,8 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <cstdio>
+#include <functional>
+#include <memory>
 
 #include "Autosave.h"
 #include "Commands.h"
@@ -17,8 +20,10 @@
 #include "canvas/DesignView.h"
 #include "data/DatasetPanel.h"
 #include "design/Templates.h"
+#include "experiments/ExperimentsPanel.h"
 #include "model/DesignDocument.h"
 #include "panels/PropertyPanel.h"
+#include "runs/RunsPanel.h"
 #include "training/EpochPlot.h"
 #include "training/LossPlot.h"
 #include "training/RatePlot.h"
@@ -34,7 +39,7 @@ constexpr int kScreenshotHeight = 1000;
 const char* const kDefaultTemplate = "reference-cnn";
 
 struct StudioOptions {
-    QString design, data, screenshot, show;
+    QString design, data, screenshot, show, experiment;
     bool train = false;
     int epochs = 0;  // 0: the settings panel's
     // Automation never opens a modal dialog: warnings go to stderr and the status bar.
@@ -52,15 +57,19 @@ int parseOptions(const QApplication& app, StudioOptions& o) {
     QCommandLineOption train("train", "start training at launch (with --screenshot: shoot when it ends, then exit)");
     QCommandLineOption epochs("epochs", "epochs for --train", "N");
     QCommandLineOption show("show", "raise a panel before the screenshot: features, training, runs, predict, dataset, "
-                                    "settings, properties, issues, palette (features:hierarchy also opens that tab)",
+                                    "settings, properties, issues, palette, experiments (features:hierarchy also "
+                                    "opens that tab)",
                             "PANEL");
-    parser.addOptions({data, screenshot, train, epochs, show});
+    QCommandLineOption experiment("experiment", "show an experiment folder in the Experiments dock", "DIR");
+    parser.addOptions({data, screenshot, train, epochs, show, experiment});
     parser.process(app);
     o.design = parser.positionalArguments().value(0);
     o.data = parser.value(data);
     o.screenshot = parser.value(screenshot);
     o.show = parser.value(show);
     o.train = parser.isSet(train);
+    o.experiment = parser.value(experiment);
+    if (!o.experiment.isEmpty() && o.show.isEmpty()) o.show = QStringLiteral("experiments");
     if (o.train && parser.isSet(epochs)) {
         bool ok = false;
         o.epochs = parser.value(epochs).toInt(&ok);
@@ -100,6 +109,16 @@ void selectShowcaseNode(MainWindow& window) {
     window.propertyPanel()->setSelection({id});
 }
 
+// `--show runs:compare` with no run selected compares the newest runs (up to four), so the
+// screenshot shows a comparison instead of the tab's hint.
+void selectRunsToCompare(MainWindow& window, StudioPanel panel, const QString& tab) {
+    constexpr int kMaxCompared = 4;
+    if (panel != StudioPanel::Runs || tab.isEmpty() || !QStringLiteral("compare").startsWith(tab, Qt::CaseInsensitive))
+        return;
+    RunsPanel* runs = window.runsPanel();
+    if (runs->selectedRuns().isEmpty()) runs->selectRuns(runs->runPaths().mid(0, kMaxCompared));
+}
+
 // `--show features` brings that panel to the front (a bottom one at about half the window's
 // height, so it is readable in the screenshot); `--show features:hierarchy` also opens its tab.
 void showPanel(MainWindow& window, const QString& spec) {
@@ -109,6 +128,7 @@ void showPanel(MainWindow& window, const QString& spec) {
         std::fprintf(stderr, "warning: --show: no panel called \"%s\"\n", qPrintable(name));
         return;
     }
+    selectRunsToCompare(window, *panel, tab);
     if (!window.showPanel(*panel, tab))
         std::fprintf(stderr, "warning: --show: %s has no tab \"%s\"\n", qPrintable(name), qPrintable(tab));
     window.enlargePanel(*panel);
@@ -188,10 +208,35 @@ void trainThenShoot(MainWindow& window, const StudioOptions& o) {
     else go();
 }
 
+// --experiment: the Experiments dock reads the folder in the background; `then` gets the exit
+// code once it is shown, or kExitBadInput (the reason on stderr) when it cannot be read.
+void openExperimentThen(MainWindow& window, const QString& dir, std::function<void(int rc)> then) {
+    ExperimentsPanel* panel = window.experimentsPanel();
+    auto answered = std::make_shared<bool>(false);
+    auto once = [answered, then](int rc) {
+        if (*answered) return;
+        *answered = true;
+        then(rc);
+    };
+    QObject::connect(panel, &ExperimentsPanel::loaded, &window, [once] { once(kExitOk); }, Qt::SingleShotConnection);
+    QObject::connect(
+        panel, &ExperimentsPanel::problem, &window,
+        [once](const QString& text) {
+            std::fprintf(stderr, "error: --experiment: %s\n", qPrintable(text));
+            once(kExitBadInput);
+        },
+        Qt::SingleShotConnection);
+    panel->openExperiment(dir);
+}
+
 int runAutomation(QApplication& app, MainWindow& window, const StudioOptions& o) {
     window.resize(kScreenshotWidth, kScreenshotHeight);
     window.show();
     if (o.train) QTimer::singleShot(0, &window, [&window, &o] { trainThenShoot(window, o); });
+    else if (!o.experiment.isEmpty())
+        QTimer::singleShot(0, &window, [&window, &o] {
+            openExperimentThen(window, o.experiment, [&window, &o](int rc) { shootAndExit(window, o, rc); });
+        });
     else QTimer::singleShot(0, &window, [&window, &o] { shootAndExit(window, o, kExitOk); });
     return app.exec();
 }
@@ -214,6 +259,10 @@ int guiMain(int argc, char** argv) {
     if (o.automation()) return runAutomation(app, window, o);
     window.restoreWindowState();
     window.show();
+    if (!o.experiment.isEmpty()) {
+        window.experimentsPanel()->openExperiment(o.experiment);
+        window.showPanel(StudioPanel::Experiments);
+    }
     offerCrashRestore(window);
     return app.exec();
 }

@@ -11,6 +11,7 @@
 #include "Version.h"
 #include "data/ImageFolder.h"
 #include "design/Design.h"
+#include "experiment/ExperimentFile.h"
 #include "runs/RunFile.h"
 #include "train/MallocTuning.h"
 
@@ -34,6 +35,7 @@ const std::map<std::string, Command>& commands() {
         {"features", {featuresCommand, "write filter, activation, patch and saliency PNGs of a run for an image"}},
         {"probe", {probeCommand, "linear-probe accuracy of every layer: how the feature hierarchy builds up"}},
         {"export", {exportCommand, "write a trained run as an ONNX model"}},
+        {"experiment", {experimentCommand, "train variants side by side: `experiment transfer` (how far features transfer)"}},
     };
     return table;
 }
@@ -72,6 +74,8 @@ int main(int argc, char** argv) {
             } catch (const strata::DataError& e) {
                 printError(e.what());
             } catch (const strata::RunFileError& e) {
+                printError(e.what());
+            } catch (const strata::ExperimentError& e) {
                 printError(e.what());
             } catch (const std::invalid_argument& e) {
                 printError(e.what());

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 #include "Autosave.h"
 #include "TrainingFlow.h"
+#include "TransferController.h"
 
 #include <QAction>
 #include <QApplication>
@@ -32,6 +33,9 @@
 #include "panels/PalettePanel.h"
 #include "panels/PanelText.h"
 #include "panels/PropertyPanel.h"
+#include "runs/RunsPanel.h"
+#include "training/TrainingSettingsPanel.h"
+#include "training/TransferSettingsBox.h"
 #include "widgets/ToolIcons.h"
 #include "OnnxExportFlow.h"
 
@@ -78,6 +82,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     updateStatus();
     updateSelectionActions();
     createTraining();
+    // After the flow, which has loaded the open design's training settings.
+    transfer_ = new TransferController(document_, settingsPanel()->transferBox(), datasetPanel(), view_, properties_,
+                                       this);
+    // The runs panel's "Start a training from this run": the settings take it and come forward.
+    connect(runsPanel(), &RunsPanel::startFromRequested, this, [this](const QString& run) {
+        if (refusedWhileLocked()) return;
+        settingsPanel()->transferBox()->setSource(run);
+        showPanel(StudioPanel::Settings);
+    });
+    createExperiments();
     autosave_ = new Autosave(document_, this);
 }
 
@@ -114,6 +128,8 @@ MainWindow::~MainWindow() {
     for (QObject* part : std::initializer_list<QObject*>{palette_, properties_, issues_, view_, document_,
                                                                   document_->undoStack()})
         disconnect(part, nullptr, this, nullptr);
+    delete transfer_;  // it draws on the canvas when the document or the settings change
+    transfer_ = nullptr;
     delete view_;
     view_ = nullptr;
 }

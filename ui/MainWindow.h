@@ -29,6 +29,7 @@ class IssuesPanel;
 class PalettePanel;
 class PropertyPanel;
 class TrainingFlow;
+class TransferController;
 struct Design;
 struct TrainResult;
 
@@ -102,6 +103,9 @@ public:
     PredictPanel* predictPanel() const { return trainingDocks_.predict; }
     FeaturesPanel* featuresPanel() const { return trainingDocks_.features; }
     FeaturesController* featuresController() const { return featuresController_; }
+    ExperimentsPanel* experimentsPanel() const { return trainingDocks_.experiments; }
+    // Transfer: the badges of a chosen source run and the frozen layers on the canvas.
+    TransferController* transferController() const { return transfer_; }
     // The View menu; addPanelDock() lists later docks (training, features) there too.
     QMenu* viewMenu() const { return viewMenu_; }
     QMenu* recentMenu() const { return recentMenu_; }
@@ -125,6 +129,9 @@ private:
     void createDocks();
     void createTraining();
     void connectTrainingPanels();
+    // The Experiments dock: what Start trains (the open design, the settings, the data) and
+    // opening a variant's run (MainWindowExperiments.cpp).
+    void createExperiments();
     void createStatusBar();
     void connectDocument();
 
@@ -162,6 +169,7 @@ private:
     TrainingDocks trainingDocks_;
     TrainingFlow* flow_ = nullptr;
     FeaturesController* featuresController_ = nullptr;
+    TransferController* transfer_ = nullptr;
     std::array<QDockWidget*, kStudioPanels.size()> docks_{};
     Autosave* autosave_ = nullptr;
     QDockWidget* paletteDock_ = nullptr;

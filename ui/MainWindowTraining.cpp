@@ -17,6 +17,7 @@
 #include "canvas/DesignView.h"
 #include "data/DatasetPanel.h"
 #include "data/InputSpec.h"
+#include "experiments/ExperimentsPanel.h"
 #include "FeaturesController.h"
 #include "insight/FeaturesPanel.h"
 #include "model/DesignDocument.h"
@@ -55,7 +56,13 @@ void MainWindow::connectTrainingPanels() {
     TrainingFlow* flow = flow_;
     TrainingPanel* t = trainingDocks_.training;
     t->observe(flow->session());
-    connect(t, &TrainingPanel::trainRequested, flow, [flow] { flow->startTraining(); });
+    connect(t, &TrainingPanel::trainRequested, flow, [this, flow] {
+        if (trainingDocks_.experiments->isRunning()) {  // one training at a time on the machine
+            statusBar()->showMessage(tr("An experiment is running; train when it has ended."));
+            return;
+        }
+        flow->startTraining();
+    });
     connect(t, &TrainingPanel::pauseRequested, flow, &TrainingFlow::pause);
     connect(t, &TrainingPanel::resumeRequested, flow, &TrainingFlow::resume);
     connect(t, &TrainingPanel::stopRequested, flow, &TrainingFlow::stop);
@@ -79,6 +86,9 @@ void MainWindow::connectTrainingPanels() {
     connect(flow, &TrainingFlow::runOpened, p, [p](const QString& run) { p->setRun(run); });
 
     connect(flow, &TrainingFlow::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text); });
+    // A refusal shows in the status bar too: the training panel that also shows it is often a
+    // tab behind the one asked (Open or Resume in the Runs panel share its tab group).
+    connect(flow, &TrainingFlow::problem, this, [this](const QString& text) { statusBar()->showMessage(text); });
 
     DatasetPanel* data = trainingDocks_.dataset;
     connect(document_, &DesignDocument::changed, data, [this, data] { data->setInputSpec(inputImageSpec(document_->design())); });
@@ -153,8 +163,11 @@ bool MainWindow::showPanel(StudioPanel panel, const QString& tab) {
     d->show();
     d->raise();
     if (tab.isEmpty()) return true;
-    // Only the Features panel has tabs.
-    QTabWidget* tabs = panel == StudioPanel::Features ? trainingDocks_.features->tabs() : nullptr;
+    // The Features panel has tabs, and the Runs panel (Runs, Compare: it compares the selection).
+    QTabWidget* tabs = panel == StudioPanel::Features      ? trainingDocks_.features->tabs()
+                       : panel == StudioPanel::Runs        ? trainingDocks_.runs->tabs()
+                       : panel == StudioPanel::Experiments ? trainingDocks_.experiments->tabs()
+                                                           : nullptr;
     for (int i = 0; tabs && i < tabs->count(); ++i)
         if (tabs->tabText(i).remove('&').startsWith(tab, Qt::CaseInsensitive)) {
             tabs->setCurrentIndex(i);

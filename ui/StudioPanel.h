@@ -9,16 +9,17 @@
 
 namespace strata {
 
-enum class StudioPanel { Layers, Properties, Issues, Dataset, Settings, Training, Runs, Predict, Features };
+enum class StudioPanel { Layers, Properties, Issues, Dataset, Settings, Training, Runs, Predict, Features, Experiments };
 
-inline constexpr std::array<StudioPanel, 9> kStudioPanels = {
-    StudioPanel::Layers,   StudioPanel::Properties, StudioPanel::Issues,  StudioPanel::Dataset, StudioPanel::Settings,
-    StudioPanel::Training, StudioPanel::Runs,       StudioPanel::Predict, StudioPanel::Features};
+inline constexpr std::array<StudioPanel, 10> kStudioPanels = {
+    StudioPanel::Layers,   StudioPanel::Properties, StudioPanel::Issues,  StudioPanel::Dataset,  StudioPanel::Settings,
+    StudioPanel::Training, StudioPanel::Runs,       StudioPanel::Predict, StudioPanel::Features, StudioPanel::Experiments};
 
-// "palette", "properties", "issues", "dataset", "settings", "training", "runs", "predict", "features".
+// "palette", "properties", "issues", "dataset", "settings", "training", "runs", "predict",
+// "features", "experiments".
 inline QString studioPanelName(StudioPanel panel) {
-    static const char* const names[] = {"palette",  "properties", "issues",  "dataset", "settings",
-                                        "training", "runs",       "predict", "features"};
+    static const char* const names[] = {"palette",  "properties", "issues",  "dataset",  "settings",
+                                        "training", "runs",       "predict", "features", "experiments"};
     return QString::fromLatin1(names[int(panel)]);
 }
 

@@ -4,6 +4,7 @@
 
 #include "MainWindow.h"
 #include "data/DatasetPanel.h"
+#include "experiments/ExperimentsPanel.h"
 #include "insight/FeaturesPanel.h"
 #include "runs/PredictPanel.h"
 #include "runs/RunsPanel.h"
@@ -20,6 +21,7 @@ TrainingDocks TrainingDocks::build(MainWindow* window, QDockWidget* right, QDock
     d.runs = new RunsPanel(window);
     d.predict = new PredictPanel(window);
     d.features = new FeaturesPanel(window);
+    d.experiments = new ExperimentsPanel(window);
     // Each dock joins its area's tab group as it is added: side by side, even for a moment,
     // their minimum widths would add up and widen the window beyond the screen.
     auto addTabbed = [window](QWidget* panel, const QString& title, const char* name, Qt::DockWidgetArea area,
@@ -35,6 +37,7 @@ TrainingDocks TrainingDocks::build(MainWindow* window, QDockWidget* right, QDock
     d.runsDock = addTabbed(d.runs, QObject::tr("Runs"), "runsDock", B, d.trainingDock);
     d.predictDock = addTabbed(d.predict, QObject::tr("Predict"), "predictDock", B, d.runsDock);
     d.featuresDock = addTabbed(d.features, QObject::tr("Features"), "featuresDock", B, d.predictDock);
+    d.experimentsDock = addTabbed(d.experiments, QObject::tr("Experiments"), "experimentsDock", B, d.featuresDock);
     // The canvas keeps most of the window; the editor's docks stay in front.
     if (right) right->raise();
     d.trainingDock->raise();

@@ -1,13 +1,14 @@
 #pragma once
 // The training side of the studio as docks: dataset and training settings on the right
-// (tabbed with the properties), training, runs, predict and features at the bottom (tabbed
-// with the issues). Building them is all this does: TrainingFlow runs the trainings, and the
+// (tabbed with the properties), training, runs, predict, features and experiments at the
+// bottom (tabbed with the issues). Building them is all this does: TrainingFlow runs the trainings, and the
 // main window lets the panels observe the flow and send it their requests.
 class QDockWidget;
 
 namespace strata {
 
 class DatasetPanel;
+class ExperimentsPanel;
 class FeaturesPanel;
 class MainWindow;
 class PredictPanel;
@@ -22,12 +23,14 @@ struct TrainingDocks {
     RunsPanel* runs = nullptr;
     PredictPanel* predict = nullptr;
     FeaturesPanel* features = nullptr;
+    ExperimentsPanel* experiments = nullptr;
     QDockWidget* datasetDock = nullptr;
     QDockWidget* settingsDock = nullptr;
     QDockWidget* trainingDock = nullptr;
     QDockWidget* runsDock = nullptr;
     QDockWidget* predictDock = nullptr;
     QDockWidget* featuresDock = nullptr;
+    QDockWidget* experimentsDock = nullptr;
 
     // Adds the docks to `window`, tabbed with `right` and `bottom` (either may be null).
     static TrainingDocks build(MainWindow* window, QDockWidget* right, QDockWidget* bottom);

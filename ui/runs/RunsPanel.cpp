@@ -8,8 +8,10 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -17,18 +19,15 @@
 #include <cmath>
 #include <iterator>
 
+#include "runs/RunColors.h"
 #include "runs/RunSummary.h"
+#include "runs/RunsCompareView.h"
 
 namespace strata {
 
 namespace {
 enum Column { ColRun, ColDesign, ColDate, ColEpochs, ColBest, ColTime, ColumnCount };
 
-// One colour per run in the overlay, cycled (Tableau 10: tells ten curves apart).
-const QColor kRunColors[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
-                             QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-                             QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
-                             QColor(0x17, 0xbe, 0xcf)};
 constexpr qreal kPenWidth = 1.6;
 constexpr double kSideBySideRatio = 1.8;  // width / height above which list and curves sit side by side
 
@@ -83,6 +82,10 @@ void RunsPanel::buildUi() {
     top->addWidget(refreshButton);
     top->addWidget(openButton_);
     top->addWidget(resumeButton_);
+    compareButton_ = new QPushButton(tr("Compare"), this);
+    compareButton_->setObjectName("compareRuns");
+    compareButton_->setToolTip(tr("Set the selected runs side by side: settings, design differences and curves"));
+    top->addWidget(compareButton_);
 
     tree_ = new QTreeWidget(this);
     tree_->setObjectName("runsTree");
@@ -124,9 +127,12 @@ void RunsPanel::buildUi() {
     splitter_->setChildrenCollapsible(false);
     splitter_->setSizes({140, 260});  // proportions: the curves get the larger part
 
+    auto* runsTab = new QVBoxLayout;
+    runsTab->addLayout(top);
+    runsTab->addWidget(splitter_, 1);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(splitter_, 1);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(buildCompareTabs(runsTab));
 
     connect(refreshButton, &QPushButton::clicked, this, &RunsPanel::refresh);
     connect(openButton_, &QPushButton::clicked, this, [this] {
@@ -142,7 +148,64 @@ void RunsPanel::buildUi() {
         const RunSummary* row = rowOf(item);
         if (row && row->error.empty()) emit openRequested(qs(row->path));
     });
+    connect(compareButton_, &QPushButton::clicked, this, &RunsPanel::showCompare);
+    tree_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(tree_, &QTreeWidget::customContextMenuRequested, this, &RunsPanel::showRunMenu);
     setFolder(QString());
+}
+
+std::unique_ptr<QMenu> RunsPanel::runMenu(const QString& path) {
+    auto menu = std::make_unique<QMenu>(this);
+    menu->setObjectName("runMenu");
+    const auto row =
+        std::find_if(rows_.begin(), rows_.end(), [&path](const RunSummary& r) { return qs(r.path) == path; });
+    if (row == rows_.end() || !row->error.empty()) return menu;  // unreadable: nothing to offer
+    QAction* open = menu->addAction(tr("Open"));
+    connect(open, &QAction::triggered, this, [this, path] { emit openRequested(path); });
+    QAction* resume = menu->addAction(tr("Resume"));
+    connect(resume, &QAction::triggered, this, [this, path] { emit resumeRequested(path); });
+    menu->addSeparator();
+    QAction* startFrom = menu->addAction(tr("Start a training from this run"));
+    startFrom->setObjectName("startFromRun");
+    startFrom->setToolTip(tr("The next training of the open design starts from this run's weights where layers "
+                             "match (Training Settings \u203a Transfer)"));
+    connect(startFrom, &QAction::triggered, this, [this, path] { emit startFromRequested(path); });
+    if (selectedRuns().size() >= 2 && selectedRuns().contains(path)) {
+        QAction* compare = menu->addAction(tr("Compare the selected runs"));
+        compare->setObjectName("compareSelectedRuns");
+        connect(compare, &QAction::triggered, this, &RunsPanel::showCompare);
+    }
+    return menu;
+}
+
+// The list's page and the Compare page; the Compare page follows the selection while shown.
+QWidget* RunsPanel::buildCompareTabs(QLayout* runsTab) {
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName("runsTabs");
+    tabs_->setDocumentMode(true);
+    auto* runsPage = new QWidget(tabs_);
+    runsPage->setLayout(runsTab);
+    tabs_->addTab(runsPage, tr("Runs"));
+    compare_ = new RunsCompareView(tabs_);
+    tabs_->addTab(compare_, tr("Compare"));
+    connect(tabs_, &QTabWidget::currentChanged, this, &RunsPanel::updateCompare);
+    return tabs_;
+}
+
+void RunsPanel::showCompare() {
+    if (tabs_->currentWidget() == compare_) updateCompare();
+    else tabs_->setCurrentWidget(compare_);  // currentChanged compares
+}
+
+void RunsPanel::updateCompare() {
+    if (tabs_->currentWidget() == compare_) compare_->setRuns(selectedRuns());
+}
+
+void RunsPanel::showRunMenu(const QPoint& pos) {
+    const RunSummary* row = rowOf(tree_->itemAt(pos));
+    if (!row) return;
+    const std::unique_ptr<QMenu> menu = runMenu(qs(row->path));
+    if (!menu->isEmpty()) menu->exec(tree_->viewport()->mapToGlobal(pos));
 }
 
 void RunsPanel::resizeEvent(QResizeEvent* event) {
@@ -259,6 +322,7 @@ QString RunsPanel::defaultRunsFolder(const QString& designPath) {
 void RunsPanel::onSelectionChanged() {
     updateButtons();
     updatePlot();
+    updateCompare();
     emit selectionChanged(selectedRuns());
 }
 
@@ -266,6 +330,7 @@ void RunsPanel::updateButtons() {
     const int selected = int(selectedRuns().size());
     openButton_->setEnabled(selected >= 1);
     resumeButton_->setEnabled(selected == 1);
+    compareButton_->setEnabled(selected >= 2);
 }
 
 void RunsPanel::updatePlot() {
@@ -276,7 +341,7 @@ void RunsPanel::updatePlot() {
     double maxEpoch = 1, minAccuracy = 100;
     for (const RunSummary& row : rows_) {
         if (!selected.contains(qs(row.path))) continue;
-        const QColor color = kRunColors[colorIndex++ % std::size(kRunColors)];
+        const QColor color = runColor(colorIndex++);  // the same as the run's column in Compare
         const bool hasVal = !row.epochs.empty() && row.epochs.front().hasVal;
         QVector<double> x, train, val;
         for (const EpochRecord& e : row.epochs) {

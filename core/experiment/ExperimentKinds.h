@@ -1,0 +1,46 @@
+#pragma once
+// The kinds of experiment (docs/ARCHITECTURE.md §3): each turns what the user asked into an
+// ExperimentPlan for ExperimentRunner, and may add its conclusions when every variant is done
+// (the scaling fit). Torch-free.
+#include <string>
+#include <vector>
+
+#include "experiment/ExperimentRunner.h"
+
+namespace strata {
+
+// How far down features transfer: `scratch`, then `k0` (fine-tune everything from
+// base.initFrom) up to `k{L-1}`: the first k layers with parameters frozen (details "k",
+// "frozen"). Throws std::invalid_argument without a source or with fewer than two such layers.
+ExperimentPlan transferPlan(const Design& design, const TrainConfig& base);
+
+// Why deep stacks need stabilizers: one deep stack (design/DesignTransforms.h) trained as
+// "plain", "batchnorm", "residual" and "both", with feature snapshots on so that each run keeps
+// its per-layer gradient norms. The Input takes its channels and size from the first image of
+// base.data unless `height` and `width` are given.
+struct StabilizerSpec {
+    int depth = 20;
+    int blockWidth = 16;
+    std::string activation = "ReLU";  // ReLU, Tanh or Sigmoid
+    int height = 0, width = 0;        // 0: the data's
+};
+ExperimentPlan stabilizerPlan(const StabilizerSpec& spec, const TrainConfig& base);
+
+// How accuracy scales: the design at each width multiplier on all the data ("w0.5"), and at
+// width 1 on each fraction of the data ("w1-f0.1"): the two lines the fit needs (details
+// "width", "fraction", "images": the training images of the variant).
+ExperimentPlan scalingPlan(const Design& design, const std::vector<double>& widths, const std::vector<double>& fractions,
+                           const TrainConfig& base);
+
+// error ≈ a·x^(−b), fitted by least squares on log(error) against log(x); r2 in log space.
+struct PowerLawFit {
+    double a = 0, b = 0, r2 = 0;
+    int points = 0;
+};
+// Needs at least two points with x > 0 and 0 < error; others are left out.
+PowerLawFit fitPowerLaw(const std::vector<double>& x, const std::vector<double>& error);
+
+// What a kind concludes once its variants are done: for "scaling", experiment.fit.
+void finishExperiment(Experiment& experiment);
+
+}  // namespace strata
