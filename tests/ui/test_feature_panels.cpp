@@ -279,6 +279,23 @@ private slots:
         QCOMPARE(view.colorMap()->data()->keySize(), 0);
     }
 
+    // A 20-block stack has over 40 layers: the axis names every k-th one, never overlapping.
+    void gradientHeatmapThinsTheNamesOfDeepStacks() {
+        GradientHistory h;
+        for (int r = 0; r < 50; ++r) h.layers.push_back("b" + std::to_string(r) + "_conv");
+        h.steps = {1, 2};
+        h.norms.assign(size_t(50 * 2), 0.5f);
+        GradientHeatmap view;
+        view.setHistory(h);
+        auto ticker = view.plot()->yAxis->ticker().dynamicCast<QCPAxisTickerText>();
+        QVERIFY(ticker);
+        QCOMPARE(ticker->ticks().size(), 17);  // every 3rd of 50 (at most 24 names), from the first
+        QCOMPARE(ticker->ticks().value(0), QString("b0_conv"));
+        QCOMPARE(ticker->ticks().value(3), QString("b3_conv"));
+        QVERIFY(!ticker->ticks().contains(1));
+        QCOMPARE(view.colorMap()->data()->valueSize(), 50);  // every row is still drawn
+    }
+
     void confusionCellClickListsItsImages() {
         QTemporaryDir dir;
         ConfusionView c = handBuilt(1).confusion;

@@ -14,6 +14,11 @@
 
 namespace strata {
 
+namespace {
+// Layer names on the vertical axis at most: about what a panel's height fits without overlap.
+constexpr int kMostLayerNames = 24;
+}  // namespace
+
 QColor GradientHeatmap::emptyHatch() { return QColor(0xc0, 0xc6, 0xcf); }
 
 GradientHeatmap::GradientHeatmap(QWidget* parent) : QWidget(parent) {
@@ -99,8 +104,10 @@ void GradientHeatmap::setHistory(const GradientHistory& h) {
     const bool anyEmpty = std::any_of(h.norms.begin(), h.norms.end(), [](float v) { return std::isnan(v); });
     plot_->axisRect()->setBackground(anyEmpty ? QBrush(emptyHatch(), Qt::BDiagPattern) : QBrush(Qt::NoBrush));
 
+    // A deep stack has 40 and more layers: every k-th name, so that the names never overlap.
+    const int every = std::max(1, (rows + kMostLayerNames - 1) / kMostLayerNames);
     auto ticker = QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText);
-    for (int r = 0; r < rows; ++r) {
+    for (int r = 0; r < rows; r += every) {
         const QString layer = QString::fromStdString(h.layers[size_t(r)]);
         ticker->addTick(r, frozen[size_t(r)] ? tr("%1 (frozen)").arg(layer) : layer);
     }
