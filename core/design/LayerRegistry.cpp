@@ -14,6 +14,12 @@ std::string shapeToString(const Shape& s) {
     return out + "]";
 }
 
+std::string dimsToString(const Shape& s) {
+    std::string out = "[";
+    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + "]";
+}
+
 const ParamSpec* LayerSpec::findParam(const std::string& name) const {
     for (const ParamSpec& p : params)
         if (p.name == name) return &p;

@@ -15,6 +15,7 @@ namespace strata {
 // Per-sample tensor shape, batch dimension excluded: {C, H, W} or {F}.
 using Shape = std::vector<int64_t>;
 std::string shapeToString(const Shape& s);  // "[N, 32, 28, 28]" (the batch shown as N)
+std::string dimsToString(const Shape& s);   // "[32, 1, 3, 3]": a tensor's own dims ("[]" for a scalar)
 
 enum class ParamKind { Int, Float, Bool, IntOrClasses };
 

@@ -7,14 +7,6 @@
 
 namespace strata::onnxexport {
 
-namespace {
-std::string dimsText(const Shape& shape) {
-    std::string t = "[";
-    for (size_t i = 0; i < shape.size(); ++i) t += (i ? ", " : "") + std::to_string(shape[i]);
-    return t + "]";
-}
-}  // namespace
-
 std::string Weights::add(OnnxGraph& graph, const std::string& node, const std::string& param,
                          const Shape& shape) const {
     const std::string name = node + "." + param;
@@ -22,7 +14,7 @@ std::string Weights::add(OnnxGraph& graph, const std::string& node, const std::s
     if (!a) throw RunFileError(runPath_ + ": /checkpoint lacks \"" + name + "\" (node \"" + node + "\")");
     if (a->type != NamedArray::Type::Float32 || a->shape != shape)
         throw RunFileError(runPath_ + ": /checkpoint \"" + name + "\" is not a float32 array of shape " +
-                           dimsText(shape) + " as node \"" + node + "\" needs");
+                           dimsToString(shape) + " as node \"" + node + "\" needs");
     return graph.floats(name, shape, a->f32);
 }
 

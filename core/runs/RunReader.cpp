@@ -150,19 +150,13 @@ std::string typeName(NamedArray::Type type) {
     return "?";
 }
 
-std::string dimsText(const std::vector<int64_t>& dims) {
-    std::string out = "[";
-    for (size_t i = 0; i < dims.size(); ++i) out += (i ? ", " : "") + std::to_string(dims[i]);
-    return out + "]";
-}
-
 void checkArray(const Checker& c, const NamedArray& a, const ExpectedArray& e) {
     const std::string part = "/checkpoint/" + e.name;
     const NamedArray::Type want = e.integer ? NamedArray::Type::Int64 : NamedArray::Type::Float32;
     if (a.type != want)
         throw c.fault(part, "is " + typeName(a.type) + "; the design needs " + typeName(want));
     if (a.shape != e.shape)
-        throw c.fault(part, "has shape " + dimsText(a.shape) + " but the design needs " + dimsText(e.shape));
+        throw c.fault(part, "has shape " + dimsToString(a.shape) + " but the design needs " + dimsToString(e.shape));
     for (size_t i = 0; i < a.f32.size(); ++i)
         if (!std::isfinite(a.f32[i]))
             throw c.fault(part, "value " + std::to_string(i) + " is " + (std::isnan(a.f32[i]) ? "NaN" : "infinite") +

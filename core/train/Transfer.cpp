@@ -11,12 +11,6 @@ namespace strata {
 
 namespace {
 
-std::string dimsOf(const std::vector<int64_t>& dims) {
-    std::string out = "[";
-    for (size_t i = 0; i < dims.size(); ++i) out += (i ? ", " : "") + std::to_string(dims[i]);
-    return out + "]";
-}
-
 // The design's tensors grouped by node id (the part of the name before the first '.').
 std::map<std::string, std::vector<ExpectedArray>> tensorsByNode(const DesignAnalysis& analysis) {
     std::map<std::string, std::vector<ExpectedArray>> out;
@@ -40,7 +34,7 @@ NodeInit matchNode(const NodeAnalysis& node, const std::vector<ExpectedArray>& t
         if (!a || a->shape != e.shape) {
             n.kind = NodeInit::Kind::Skipped;
             const std::string tensor = e.name.substr(e.name.find('.') + 1);
-            n.reason = a ? tensor + " " + dimsOf(a->shape) + " in the run, " + dimsOf(e.shape) + " here"
+            n.reason = a ? tensor + " " + dimsToString(a->shape) + " in the run, " + dimsToString(e.shape) + " here"
                          : tensor + " not in the run";
             return n;
         }
