@@ -76,12 +76,7 @@ std::string digestFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw RunFileError(path + ": cannot read the file");
     Sha256 h;
-    std::vector<char> buffer(1 << 20);
-    while (in) {
-        in.read(buffer.data(), std::streamsize(buffer.size()));
-        h.bytes(buffer.data(), size_t(in.gcount()));
-    }
-    if (in.bad()) throw RunFileError(path + ": cannot read the file");
+    if (!h.stream(in)) throw RunFileError(path + ": cannot read the file");
     return h.hex();
 }
 

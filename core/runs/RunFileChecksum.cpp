@@ -2,9 +2,8 @@
 
 #include <cstring>
 #include <fstream>
-#include <vector>
 
-#include "runs/RunDigest.h"
+#include "runs/RunFile.h"
 #include "runs/Sha256.h"
 
 namespace strata {
@@ -17,11 +16,7 @@ constexpr size_t kHexDigits = 64;
 // SHA-256 of the bytes of `in` from its current position to the end.
 std::string digestRest(std::ifstream& in) {
     Sha256 h;
-    std::vector<char> buffer(1 << 20);
-    while (in) {
-        in.read(buffer.data(), std::streamsize(buffer.size()));
-        h.bytes(buffer.data(), size_t(in.gcount()));
-    }
+    h.stream(in);  // a read error leaves a digest that matches nothing
     return h.hex();
 }
 

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <stdexcept>
+#include <vector>
 
 namespace strata {
 
@@ -13,6 +14,15 @@ Sha256::Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
 
 void Sha256::bytes(const void* data, size_t n) {
     if (n) EVP_DigestUpdate(ctx_.get(), data, n);
+}
+
+bool Sha256::stream(std::istream& in) {
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+        in.read(buffer.data(), std::streamsize(buffer.size()));
+        bytes(buffer.data(), size_t(in.gcount()));
+    }
+    return !in.bad();
 }
 
 std::string Sha256::hex() {

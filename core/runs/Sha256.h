@@ -2,6 +2,7 @@
 // SHA-256 through OpenSSL, fed piece by piece: the run file's digests (RunDigest.h) and its
 // whole-file checksum (RunFileChecksum.h). Internal to runs/.
 #include <cstdint>
+#include <istream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ public:
         u64(v.size());
         bytes(v.data(), v.size() * sizeof(T));
     }
+    // The bytes of `in` from its position to the end; false when reading failed (not at EOF).
+    bool stream(std::istream& in);
     std::string hex();  // lower-case; ends the digest
 
 private:
