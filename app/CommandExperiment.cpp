@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -59,10 +58,8 @@ private:
 };
 
 std::string defaultOut(const std::string& designName, const std::string& kind) {
-    std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    return "experiments/" + (designName.empty() ? std::string("design") : designName) + "-" + kind + "-" + stamp;
+    return "experiments/" + (designName.empty() ? std::string("design") : designName) + "-" + kind + "-" +
+           localTimestamp();
 }
 
 // The accuracy a variant is compared by: test, else validation, else train (labelled).

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <ctime>
 #include <thread>
 
 #include "Commands.h"
@@ -46,10 +45,7 @@ std::vector<std::string> workerArgs(const Args& args, const Options& opts, const
 }
 
 std::string defaultRunPath(const std::string& designName) {
-    std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    return "runs/" + (designName.empty() ? std::string("design") : designName) + "-" + stamp + ".h5";
+    return "runs/" + (designName.empty() ? std::string("design") : designName) + "-" + localTimestamp() + ".h5";
 }
 
 Options trainOptions() {

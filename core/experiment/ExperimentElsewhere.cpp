@@ -44,17 +44,6 @@ std::string settingOptions(const json& config) {
     return out;
 }
 
-json accuraciesOf(const RunData& run) {
-    json out = json::object();
-    const std::vector<EpochRecord> epochs = loadEpochs(run);
-    if (!epochs.empty()) {
-        out["train_accuracy"] = epochs.back().trainAccuracy;
-        if (epochs.back().hasVal) out["val_accuracy"] = epochs.back().valAccuracy;
-    }
-    if (run.hasTest) out["test_accuracy"] = run.testAccuracy;
-    return out;
-}
-
 }  // namespace
 
 std::vector<std::string> trainCommands(const std::string& dir) {
@@ -78,7 +67,7 @@ Experiment collectExperiment(const std::string& dir) {
             const size_t done = loadEpochs(r.data).size();
             const auto parameters = r.data.config.find("parameters");
             v.parameters = parameters != r.data.config.end() && parameters->is_number_integer() ? parameters->get<int64_t>() : 0;
-            v.metrics = accuraciesOf(r.data);
+            v.metrics = variantMetrics(loadEpochs(r.data), r.data.hasTest, r.data.testAccuracy);
             v.status = asked > 0 && int64_t(done) >= asked ? "done" : "running";
             v.error.clear();  // of an earlier failure: the run file now says where it stands
         } catch (const std::exception& err) {

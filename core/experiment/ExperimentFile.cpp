@@ -59,6 +59,16 @@ ExperimentVariant variantFrom(const FieldReader& r, const json& j, const std::st
 
 }  // namespace
 
+json variantMetrics(const std::vector<EpochRecord>& epochs, bool hasTest, double testAccuracy) {
+    json out = json::object();
+    if (!epochs.empty()) {
+        out["train_accuracy"] = epochs.back().trainAccuracy;
+        if (epochs.back().hasVal) out["val_accuracy"] = epochs.back().valAccuracy;
+    }
+    if (hasTest) out["test_accuracy"] = testAccuracy;
+    return out;
+}
+
 json experimentToJson(const Experiment& experiment) {
     json variants = json::array();
     for (const ExperimentVariant& v : experiment.variants) variants.push_back(variantToJson(v));

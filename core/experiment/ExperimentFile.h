@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "runs/MetricsJson.h"
+
 namespace strata {
 
 inline constexpr const char* kExperimentFormat = "strata.experiment/1";
@@ -36,6 +38,10 @@ class ExperimentError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// A variant's "metrics": the last epoch's train (and validation) accuracy, and the test
+// accuracy when `hasTest`; the same whether read from a training's result or its run file.
+nlohmann::json variantMetrics(const std::vector<EpochRecord>& epochs, bool hasTest, double testAccuracy);
 
 nlohmann::json experimentToJson(const Experiment& experiment);
 // Atomic (temp file + rename). Throws std::runtime_error naming the path on failure.

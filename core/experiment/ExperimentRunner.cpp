@@ -17,17 +17,6 @@ namespace fs = std::filesystem;
 
 std::string inDir(const std::string& dir, const std::string& name) { return (fs::path(dir) / name).string(); }
 
-// The accuracies a run reports: the last epoch's train (and validation), the test.
-nlohmann::json accuracies(const MetricsSummary& m) {
-    nlohmann::json out = nlohmann::json::object();
-    if (!m.epochs.empty()) {
-        out["train_accuracy"] = m.epochs.back().trainAccuracy;
-        if (m.epochs.back().hasVal) out["val_accuracy"] = m.epochs.back().valAccuracy;
-    }
-    if (m.hasTest) out["test_accuracy"] = m.test.accuracy;
-    return out;
-}
-
 double trainingSeconds(const std::vector<EpochRecord>& epochs) {
     double s = 0;
     for (const EpochRecord& e : epochs) s += e.seconds;
@@ -36,7 +25,7 @@ double trainingSeconds(const std::vector<EpochRecord>& epochs) {
 
 void recordResult(ExperimentVariant& v, const TrainResult& result) {
     v.parameters = result.metrics.parameters;
-    v.metrics = accuracies(result.metrics);
+    v.metrics = variantMetrics(result.metrics.epochs, result.metrics.hasTest, result.metrics.test.accuracy);
     v.details["seconds"] = trainingSeconds(result.metrics.epochs);
     switch (result.status) {
     case TrainResult::Status::Finished: v.status = "done"; v.error.clear(); break;
