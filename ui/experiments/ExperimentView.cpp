@@ -114,13 +114,6 @@ QString variantDetailsText(const ExperimentVariant& variant) {
     return parts.isEmpty() ? QStringLiteral("\u2014") : parts.join(QStringLiteral(", "));
 }
 
-QString durationText(double seconds) {
-    if (!std::isfinite(seconds) || seconds < 0) return QString();
-    const qint64 s = qint64(std::llround(seconds));
-    const QLatin1Char zero('0');
-    if (s < 3600) return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, zero);
-    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, zero).arg(s % 60, 2, 10, zero);
-}
 
 QColor variantColor(int index) { return kVariantColors[size_t(std::max(0, index)) % std::size(kVariantColors)]; }
 

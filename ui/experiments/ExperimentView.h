@@ -49,8 +49,6 @@ bool judgedAccuracy(const ExperimentVariant& variant, double& accuracy, QString*
 // What sets this variant apart, from its kind-specific details ("batchnorm, residual",
 // "width 0.5, fraction 1, images 600", "k 2, frozen conv1 conv2"); "—" when nothing.
 QString variantDetailsText(const ExperimentVariant& variant);
-// "0:42", "12:05", "1:02:03"; "" when unknown (negative or not finite).
-QString durationText(double seconds);
 // The colour of variant `index`, the same in every view of the dock.
 QColor variantColor(int index);
 

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "widgets/Labels.h"
+
 namespace strata {
 
 namespace {
@@ -154,8 +156,8 @@ void QueueTable::showRow(int index) {
     statusItem->setForeground(s == "failed" ? QBrush(QColor(0xc6, 0x28, 0x28)) : QBrush());
     rowBar(index)->setValue(int(std::lround(row.fraction * kProgressSteps)));
     QString time;
-    if (ended(row.record)) time = durationText(recordedSeconds(row.record));
-    else if (s == "running" && live_ && row.eta >= 0) time = tr("%1 left").arg(durationText(row.eta));
+    if (ended(row.record)) time = clockDuration(recordedSeconds(row.record));
+    else if (s == "running" && live_ && row.eta >= 0) time = tr("%1 left").arg(clockDuration(row.eta));
     table_->item(index, TimeColumn)->setText(time);
 }
 
@@ -198,8 +200,8 @@ void QueueTable::showOverall() {
     overall_->setValue(n > 0 ? int(std::lround(progress / n * kProgressSteps)) : 0);
     QString text = n == 0 ? tr("No experiment yet.") : tr("%1 of %2 variants ended").arg(done).arg(n);
     const double left = remainingSeconds();
-    if (n > 0 && live_) text += left >= 0 ? tr(" \u00b7 about %1 left").arg(durationText(left)) : tr(" \u00b7 estimating time left\u2026");
-    else if (n > 0 && done == n) text += tr(" \u00b7 %1 of training").arg(durationText(seconds));
+    if (n > 0 && live_) text += left >= 0 ? tr(" \u00b7 about %1 left").arg(clockDuration(left)) : tr(" \u00b7 estimating time left\u2026");
+    else if (n > 0 && done == n) text += tr(" \u00b7 %1 of training").arg(clockDuration(seconds));
     else if (n > 0) text += tr(" \u00b7 stopped: Resume continues it");
     overallText_->setText(text);
 }

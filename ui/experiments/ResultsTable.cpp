@@ -4,6 +4,7 @@
 #include <QPixmap>
 
 #include "panels/PanelText.h"
+#include "widgets/Labels.h"
 
 namespace strata {
 
@@ -61,7 +62,7 @@ void ResultsTable::fillRow(int row, int index, const ExperimentVariant& v) {
     setItem(row, ValColumn, cell(accuracyText(v, "val_accuracy"), right));
     setItem(row, TestColumn, cell(accuracyText(v, "test_accuracy"), right));
     const double seconds = jsonNumber(v.details, "seconds", -1.0);
-    setItem(row, TimeColumn, cell(seconds >= 0 ? durationText(seconds) : QString(), right));
+    setItem(row, TimeColumn, cell(seconds >= 0 ? clockDuration(seconds) : QString(), right));
 }
 
 }  // namespace strata

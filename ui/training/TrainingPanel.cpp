@@ -13,6 +13,7 @@
 #include "training/EpochPlot.h"
 #include "training/LossPlot.h"
 #include "training/RatePlot.h"
+#include "widgets/Labels.h"
 #include "compile/Precision.h"
 
 namespace strata {
@@ -22,14 +23,6 @@ constexpr int kProgressSteps = 1000;
 const char* const kErrorStyle = "color: #c62828; font-weight: 600;";
 const char* const kSep = " \u00b7 ";  // " · "
 
-// "1:23", "1:02:03" or "" when unknown.
-QString formatDuration(double seconds) {
-    if (!std::isfinite(seconds) || seconds < 0) return QString();
-    const qint64 s = qint64(std::llround(seconds));
-    const QLatin1Char zero('0');
-    if (s < 3600) return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, zero);
-    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, zero).arg(s % 60, 2, 10, zero);
-}
 
 // "0.532", "1.2e-05": short and exact enough for a status line.
 QString formatNumber(double v) { return QString::number(v, 'g', 3); }
@@ -183,7 +176,7 @@ void TrainingPanel::refreshText() {
     const double fraction = std::clamp(done / total, 0.0, 1.0);
     progress_->setValue(int(std::lround(fraction * kProgressSteps)));
     QString format = tr("epoch %1/%2").arg(e.epoch).arg(e.epochs) + kSep + QString::number(int(fraction * 100)) + '%';
-    const QString eta = formatDuration(e.etaSeconds);
+    const QString eta = clockDuration(e.etaSeconds);
     if (!eta.isEmpty()) format += kSep + tr("ETA %1").arg(eta);
     if (state_ == TrainingSession::State::Paused) format += kSep + tr("paused");
     progress_->setFormat(format);

@@ -1,5 +1,7 @@
 #include "widgets/Labels.h"
 
+#include <cmath>
+
 #include "widgets/PixelImage.h"
 
 namespace strata {
@@ -29,6 +31,14 @@ QLabel* hintLabel(const QString& text, QWidget* parent) {
     label->setWordWrap(true);
     label->setForegroundRole(QPalette::PlaceholderText);
     return label;
+}
+
+QString clockDuration(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0) return QString();
+    const qint64 s = qint64(std::llround(seconds));
+    const QLatin1Char zero('0');
+    if (s < 3600) return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, zero);
+    return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, zero).arg(s % 60, 2, 10, zero);
 }
 
 }  // namespace strata

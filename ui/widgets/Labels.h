@@ -16,5 +16,8 @@ QLabel* imageTile(const QImage& image, int box, const QString& toolTip, QWidget*
 QLabel* sectionHeader(const QString& text, QWidget* parent = nullptr);
 // A grey, centred, word-wrapped hint (what to do when there is nothing to show).
 QLabel* hintLabel(const QString& text, QWidget* parent = nullptr);
+// A duration as a clock reads: "0:42", "12:05", "1:02:03"; "" when unknown (negative or not
+// finite). For times left and times taken beside progress.
+QString clockDuration(double seconds);
 
 }  // namespace strata
