@@ -3,7 +3,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -64,13 +63,12 @@ std::string defaultOut(const std::string& designName, const std::string& kind) {
 
 // The accuracy a variant is compared by: test, else validation, else train (labelled).
 std::string accuracyText(const ExperimentVariant& v) {
-    for (const char* key : {"test_accuracy", "val_accuracy", "train_accuracy"}) {
-        if (!v.metrics.contains(key) || !v.metrics.at(key).is_number()) continue;
-        char buf[48];
-        std::snprintf(buf, sizeof buf, "%.4f (%.*s)", v.metrics.at(key).get<double>(), int(std::strchr(key, '_') - key), key);
-        return buf;
-    }
-    return v.status == "done" ? "-" : v.status;
+    double accuracy = 0;
+    std::string label;
+    if (!judgedAccuracy(v, accuracy, &label)) return v.status == "done" ? "-" : v.status;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.4f (%s)", accuracy, label.c_str());
+    return buf;
 }
 
 // The kind's own columns of a variant ("k", "frozen" for transfer).

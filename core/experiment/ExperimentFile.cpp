@@ -1,6 +1,7 @@
 #include "experiment/ExperimentFile.h"
 
 #include <filesystem>
+#include <iterator>
 #include <fstream>
 #include <set>
 
@@ -67,6 +68,18 @@ json variantMetrics(const std::vector<EpochRecord>& epochs, bool hasTest, double
     }
     if (hasTest) out["test_accuracy"] = testAccuracy;
     return out;
+}
+
+bool judgedAccuracy(const ExperimentVariant& variant, double& accuracy, std::string* label) {
+    static const char* const keys[] = {"test_accuracy", "val_accuracy", "train_accuracy"};
+    static const char* const labels[] = {"test", "val", "train"};
+    for (size_t i = 0; i < std::size(keys); ++i)
+        if (variant.metrics.contains(keys[i]) && variant.metrics.at(keys[i]).is_number()) {
+            accuracy = variant.metrics.at(keys[i]).get<double>();
+            if (label) *label = labels[i];
+            return true;
+        }
+    return false;
 }
 
 json experimentToJson(const Experiment& experiment) {

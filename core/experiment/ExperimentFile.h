@@ -43,6 +43,11 @@ public:
 // accuracy when `hasTest`; the same whether read from a training's result or its run file.
 nlohmann::json variantMetrics(const std::vector<EpochRecord>& epochs, bool hasTest, double testAccuracy);
 
+// The accuracy an experiment judges a variant by: test, else validation, else train, with its
+// label ("test", "val", "train"); false when the run reported none. The table, the studio
+// and the scaling fit all use it.
+bool judgedAccuracy(const ExperimentVariant& variant, double& accuracy, std::string* label = nullptr);
+
 nlohmann::json experimentToJson(const Experiment& experiment);
 // Atomic (temp file + rename). Throws std::runtime_error naming the path on failure.
 void writeExperimentFile(const std::string& path, const Experiment& experiment);

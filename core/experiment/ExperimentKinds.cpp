@@ -31,12 +31,10 @@ nlohmann::json fitToJson(const PowerLawFit& f) { return {{"a", f.a}, {"b", f.b},
 
 // The error a scaling variant is fitted on: 1 - test accuracy (else validation, else train).
 bool variantError(const ExperimentVariant& v, double& error) {
-    for (const char* key : {"test_accuracy", "val_accuracy", "train_accuracy"})
-        if (v.metrics.contains(key) && v.metrics.at(key).is_number()) {
-            error = 1.0 - v.metrics.at(key).get<double>();
-            return true;
-        }
-    return false;
+    double accuracy = 0;
+    if (!judgedAccuracy(v, accuracy)) return false;
+    error = 1.0 - accuracy;
+    return true;
 }
 
 // scaling: "parameters" over the full-data variants across widths, "images" over the width-1

@@ -87,18 +87,6 @@ std::string jsonText(const nlohmann::json& object, const char* key) {
     return object.at(key).get<std::string>();
 }
 
-bool judgedAccuracy(const ExperimentVariant& variant, double& accuracy, QString* label) {
-    static const char* const keys[] = {"test_accuracy", "val_accuracy", "train_accuracy"};
-    static const char* const labels[] = {"test", "val", "train"};
-    for (size_t i = 0; i < std::size(keys); ++i)
-        if (variant.metrics.contains(keys[i]) && variant.metrics.at(keys[i]).is_number()) {
-            accuracy = variant.metrics.at(keys[i]).get<double>();
-            if (label) *label = QString::fromLatin1(labels[i]);
-            return true;
-        }
-    return false;
-}
-
 QString variantDetailsText(const ExperimentVariant& variant) {
     QStringList parts;
     for (auto it = variant.details.begin(); it != variant.details.end(); ++it) {

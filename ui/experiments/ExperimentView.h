@@ -43,9 +43,6 @@ double jsonNumber(const nlohmann::json& object, const char* key, double fallback
 bool jsonFlag(const nlohmann::json& object, const char* key, bool fallback);
 std::string jsonText(const nlohmann::json& object, const char* key);
 
-// The accuracy the experiment judges a variant by: test, else validation, else train, with
-// its label ("test", "val", "train"); false when the run reported none.
-bool judgedAccuracy(const ExperimentVariant& variant, double& accuracy, QString* label = nullptr);
 // What sets this variant apart, from its kind-specific details ("batchnorm, residual",
 // "width 0.5, fraction 1, images 600", "k 2, frozen conv1 conv2"); "—" when nothing.
 QString variantDetailsText(const ExperimentVariant& variant);

@@ -35,14 +35,14 @@ Points scalingPoints(const Experiment& e, ScalingPlots::Axis axis) {
     Points p;
     for (const ExperimentVariant& v : e.variants) {
         double accuracy = 0;
-        QString label;
+        std::string label;
         if (v.status != "done" || !judgedAccuracy(v, accuracy, &label)) continue;
         const bool params = axis == ScalingPlots::Parameters;
         if (jsonNumber(v.details, params ? "fraction" : "width", 1.0) != 1.0) continue;
         p.x << (params ? double(v.parameters) : jsonNumber(v.details, "images", 0.0));
         p.error << 1.0 - accuracy;
         p.names << QString::fromStdString(v.name);
-        if (p.errorLabel.isEmpty()) p.errorLabel = QObject::tr("%1 error").arg(label);
+        if (p.errorLabel.isEmpty()) p.errorLabel = QObject::tr("%1 error").arg(QString::fromStdString(label));
     }
     return p;
 }
