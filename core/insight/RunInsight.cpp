@@ -5,13 +5,10 @@
 #include <algorithm>
 #include <thread>
 
-#include "compile/GraphModule.h"
-#include "data/InputSpec.h"
 #include "insight/LayerRoles.h"
 #include "insight/SampleSet.h"
 #include "insight/SnapshotCompute.h"
-#include "runs/RunReader.h"
-#include "train/TorchState.h"
+#include "train/RunNetwork.h"
 
 namespace strata {
 
@@ -19,20 +16,10 @@ namespace {
 
 constexpr uint64_t kSampleSeed = 0;  // the same images for every call on a folder
 
-// A run's network with its preprocessing settings, ready to evaluate.
-struct LoadedRun {
-    ValidRun valid;  // the run file, checked (RunReader.h)
-    ImageSpec spec;
-    GraphModule model{nullptr};
-};
+using LoadedRun = RunNetwork;
 
 LoadedRun loadRun(const std::string& runPath, int threads, bool verify) {
-    LoadedRun r;
-    r.valid = readValidRun(runPath, {RunParts::Full, verify});
-    r.spec = inputImageSpec(r.valid.design);
-    r.model = GraphModule(r.valid.design, int(r.valid.classes.size()));
-    loadModuleState(*r.model, r.valid.data.checkpoint, runPath);
-    r.model->eval();
+    LoadedRun r = loadRunNetwork(runPath, verify);
     at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
     return r;
 }

@@ -2,29 +2,18 @@
 
 #include <numeric>
 
-#include "compile/GraphModule.h"
-#include "data/InputSpec.h"
-#include "runs/RunReader.h"
 #include "train/Batches.h"
 #include "train/Evaluation.h"
-#include "train/TorchState.h"
+#include "train/RunNetwork.h"
 
 namespace strata {
 
-struct TrainedModel::Impl {
-    ValidRun valid;  // the run file, checked: design, classes, mean, std, checkpoint
-    ImageSpec spec;
-    std::unique_ptr<GraphModule> model;
+struct TrainedModel::Impl : RunNetwork {
+    explicit Impl(RunNetwork network) : RunNetwork(std::move(network)) {}
 };
 
-TrainedModel::TrainedModel(const std::string& runPath, bool verify) : impl_(std::make_unique<Impl>()) {
-    Impl& m = *impl_;
-    m.valid = readValidRun(runPath, {RunParts::Full, verify});
-    m.model = std::make_unique<GraphModule>(m.valid.design, int(m.valid.classes.size()));
-    loadModuleState(**m.model, m.valid.data.checkpoint, runPath);
-    (*m.model)->eval();
-    m.spec = inputImageSpec(m.valid.design);
-}
+TrainedModel::TrainedModel(const std::string& runPath, bool verify)
+    : impl_(std::make_unique<Impl>(loadRunNetwork(runPath, verify))) {}
 
 TrainedModel::~TrainedModel() = default;
 
@@ -41,7 +30,7 @@ Prediction TrainedModel::predict(const std::string& imagePath, int top) const {
     one.spec = impl_->spec;
     BatchSource source(one, impl_->valid.mean, impl_->valid.stdev);
     torch::NoGradGuard noGrad;
-    torch::Tensor probs = torch::softmax((*impl_->model)->forward(source.single(pixels)), 1)[0];
+    torch::Tensor probs = torch::softmax(impl_->model->forward(source.single(pixels)), 1)[0];
     const int k = std::min<int>(top, int(probs.size(0)));
     auto best = probs.topk(k);
     for (int i = 0; i < k; ++i) {
@@ -59,7 +48,7 @@ EvalRecord TrainedModel::evaluate(const std::string& dir, int threads, DecodedIm
     BatchSource source(images, impl_->valid.mean, impl_->valid.stdev);
     std::vector<int64_t> all(images.count());
     std::iota(all.begin(), all.end(), 0);
-    EvalRecord r = evaluateModel(*impl_->model, source, all, int(impl_->valid.classes.size()));
+    EvalRecord r = evaluateModel(impl_->model, source, all, int(impl_->valid.classes.size()));
     if (decoded) *decoded = std::move(images);
     return r;
 }
