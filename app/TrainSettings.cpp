@@ -26,7 +26,8 @@ std::vector<OptionSpec> trainingSettingOptions() {
             {"--seed", "N", "random seed (default 0)"},
             {"--threads", "N", "compute threads (default: number of cores)"},
             {"--precision", "NAME", "fp32, bf16 or auto: bf16 autocast of the forward pass, weights fp32; "
-                                    "auto = bf16 only on CPUs with AMX (default fp32)"},
+                                    "auto = bf16 where the CPU has bf16 instructions and most of the "
+                                    "design's work is in layers bf16 speeds up (default fp32)"},
             {"--init-from", "RUN.h5", "start from this run's weights where nodes match by id, type and shapes"},
             {"--restat", "", "with --init-from: compute mean/std from --data instead of keeping the run's"},
             {"--freeze", "ID,ID,...", "do not train these nodes (their BatchNorm statistics stay as they are)"},

@@ -394,7 +394,9 @@ QString MainWindow::templateTitle(const QString& name) {
                                                    {"mlp", tr("MLP (multilayer perceptron)")},
                                                    {"lenet", tr("LeNet-5")},
                                                    {"reference-cnn", tr("Reference CNN")},
-                                                   {"resnet-mini", tr("ResNet-mini")}};
+                                                   {"resnet-mini", tr("ResNet-mini")},
+                                                   {"photo-cnn", tr("Photo CNN (96×96 RGB)")},
+                                                   {"photo-resnet", tr("Photo ResNet (96×96 RGB)")}};
     return titles.value(name, name);
 }
 

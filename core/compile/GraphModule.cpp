@@ -57,6 +57,12 @@ torch::Tensor GraphModuleImpl::forward(const torch::Tensor& input, std::map<std:
     return run(input, &outputs, &keep);
 }
 
+torch::Tensor GraphModuleImpl::forwardLayer(size_t index, const torch::Tensor& input) {
+    Step& step = steps_.at(index);
+    if (step.module.is_empty()) throw std::invalid_argument(layers_[index].id + " has no module of its own");
+    return step.module.forward(input);
+}
+
 torch::Tensor GraphModuleImpl::run(const torch::Tensor& input, std::map<std::string, torch::Tensor>* outputs,
                                    const std::set<std::string>* keep) {
     std::vector<torch::Tensor> values(steps_.size());

@@ -33,6 +33,10 @@ public:
                           const std::set<std::string>& keep = {});
 
     const std::vector<CompiledLayer>& layers() const { return layers_; }
+    // Runs the module of layers()[index] alone on `input` (a batch of what its one input
+    // receives): for the layer profile of tests/bench/bench_layers. Throws std::invalid_argument
+    // for wiring nodes (Input, Output, Add, Concat), which have no module.
+    torch::Tensor forwardLayer(size_t index, const torch::Tensor& input);
 
     // Transfer: the nodes' parameters stop requiring gradients and their modules stay in
     // evaluation mode (BatchNorm keeps its running statistics) whatever train() is called with.

@@ -1,8 +1,12 @@
 #include "compile/Precision.h"
 
+#include <cmath>
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "design/DesignAnalysis.h"
 
 namespace strata {
 
@@ -44,10 +48,60 @@ const CpuPrecisionSupport& cpuPrecisionSupport() {
     return support;
 }
 
-std::string resolvePrecision(const std::string& asked, const CpuPrecisionSupport& cpu) {
-    if (asked == "fp32" || asked == "bf16") return asked;
-    if (asked == "auto") return cpu.amxBf16 ? "bf16" : "fp32";
-    throw std::invalid_argument("--precision must be fp32, bf16 or auto, not \"" + asked + "\"");
+namespace {
+
+int64_t product(const Shape& shape) {
+    int64_t n = 1;
+    for (int64_t d : shape) n *= d;
+    return n;
+}
+
+// Multiply-accumulates per image of a Conv2d or Linear node, and whether bf16 pays for it.
+struct WeightedLayer {
+    double macs = 0;
+    bool bf16Friendly = false;
+};
+
+WeightedLayer weightedLayer(const NodeAnalysis& node) {
+    if (node.inputs.empty() || node.inputs[0].empty() || node.output.empty()) return {};
+    const Shape& in = node.inputs[0];
+    if (node.type == "Conv2d" && in.size() == 3 && node.output.size() == 3) {
+        const int64_t kernel = node.params.i("kernel_size");  // square, groups 1 (ConvLayers.cpp)
+        const double macs = double(product(node.output)) * double(in[0] * kernel * kernel);
+        return {macs, in[0] >= kBf16MinConvChannels};
+    }
+    if (node.type == "Linear") {
+        const double rows = double(product(node.output) / node.output.back());
+        return {rows * double(in.back()) * double(node.output.back()), in.back() >= kBf16MinLinearInputs};
+    }
+    return {};
+}
+
+std::string percent(double share) { return std::to_string(int(std::lround(share * 100))) + " %"; }
+
+}  // namespace
+
+double bf16FriendlyShare(const DesignAnalysis& design) {
+    double all = 0, friendly = 0;
+    for (const NodeAnalysis& node : design.nodes) {
+        const WeightedLayer w = weightedLayer(node);
+        all += w.macs;
+        if (w.bf16Friendly) friendly += w.macs;
+    }
+    return all > 0 ? friendly / all : 0;
+}
+
+PrecisionChoice choosePrecision(const std::string& asked, const DesignAnalysis& design,
+                                const CpuPrecisionSupport& cpu) {
+    if (asked == "fp32" || asked == "bf16") return {asked, "asked for"};
+    if (asked != "auto") throw std::invalid_argument("--precision must be fp32, bf16 or auto, not \"" + asked + "\"");
+    if (!cpu.amxBf16 && !(cpu.avx512Bf16 && cpu.oneDnnBf16))
+        return {"fp32", "auto: this CPU has no bf16 instructions oneDNN uses (" + cpu.describe() + ")"};
+    const double share = bf16FriendlyShare(design);
+    const std::string what = percent(share) + " of the multiply-accumulates are in layers bf16 speeds up (Conv2d "
+                             "over >= 16 channels, Linear over >= 256 inputs)";
+    if (share < 0.5) return {"fp32", "auto: only " + what};
+    return {"bf16", "auto: CPU has " + cpu.describe() + "; " + what};
 }
 
 }  // namespace strata

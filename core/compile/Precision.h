@@ -1,9 +1,12 @@
 #pragma once
 // Training precision (`--precision fp32|bf16|auto`): what the CPU offers and what a request
 // resolves to. Torch-free, so the studio can show the precision a training will use.
+#include <cstdint>
 #include <string>
 
 namespace strata {
+
+struct DesignAnalysis;
 
 // The CPU's bfloat16 features, from the flags of /proc/cpuinfo.
 struct CpuPrecisionSupport {
@@ -22,10 +25,28 @@ CpuPrecisionSupport parseCpuFlags(const std::string& cpuinfo);
 // This machine's support, read once from /proc/cpuinfo (none when it cannot be read).
 const CpuPrecisionSupport& cpuPrecisionSupport();
 
-// The precision a request runs in: "fp32" or "bf16". `auto` picks bf16 only with AMX, where
-// it is several times faster; AVX512-BF16 alone gains little and costs accuracy. An explicit
-// "bf16" is honoured everywhere (torch emulates it without hardware support, slowly).
-// Throws std::invalid_argument for any other request.
-std::string resolvePrecision(const std::string& asked, const CpuPrecisionSupport& cpu = cpuPrecisionSupport());
+// What a training runs in ("fp32" or "bf16") and why, in words for the log, the run file and
+// the studio.
+struct PrecisionChoice {
+    std::string precision;
+    std::string reason;
+};
+
+// The share (0..1) of a design's multiply-accumulates per image that are in layers bf16 makes
+// at least 1.5x faster on a CPU with bf16 instructions, as tests/bench/bench_layers measured
+// (docs/ARCHITECTURE.md, "Precision"): Conv2d with at least kBf16MinConvChannels input
+// channels, Linear with at least kBf16MinLinearInputs input features. Convolutions over a few
+// channels (an RGB or gray image) and small Linear layers gain nothing or get slower.
+inline constexpr int64_t kBf16MinConvChannels = 16;
+inline constexpr int64_t kBf16MinLinearInputs = 256;
+double bf16FriendlyShare(const DesignAnalysis& design);
+
+// `fp32` and `bf16` are honoured as asked (torch emulates bf16 slowly without hardware
+// support). `auto` picks bf16 when the CPU has bf16 instructions oneDNN uses (amx_bf16, or
+// avx512_bf16 with avx512bw/vl/dq) and at least half of the design's multiply-accumulates are
+// bf16-friendly (bf16FriendlyShare); otherwise fp32. Deterministic: only the flags and the
+// design decide. Throws std::invalid_argument for any other request.
+PrecisionChoice choosePrecision(const std::string& asked, const DesignAnalysis& design,
+                                const CpuPrecisionSupport& cpu = cpuPrecisionSupport());
 
 }  // namespace strata

@@ -28,7 +28,7 @@ struct TrainConfig {
     int threads = 0;  // 0: number of cores
     std::string run;  // run file path
     bool resume = false;
-    std::string precision = "fp32";  // fp32 | bf16 | auto (bf16 only where the CPU has AMX)
+    std::string precision = "fp32";  // fp32 | bf16 | auto (choosePrecision in compile/Precision.h)
     // Feature snapshots at each epoch end (the studio asks; `strata train --features`).
     bool features = false;
     std::string probeImage;  // image for activations and saliency; "" = the first training image

@@ -8,7 +8,6 @@
 #include <set>
 #include <thread>
 
-#include "compile/Precision.h"
 #include "design/DesignAnalysis.h"
 #include "runs/EpochTable.h"
 #include "runs/RunDigest.h"
@@ -16,6 +15,7 @@
 #include "train/BatchPrefetcher.h"
 #include "train/CpuAutocast.h"
 #include "train/Evaluation.h"
+#include "train/FlushDenormals.h"
 #include "train/Optimizers.h"
 #include "train/Shard.h"
 #include "train/TorchState.h"
@@ -66,6 +66,7 @@ void TrainingRun::log(const std::string& message) const {
 
 TrainResult TrainingRun::run() {
     prepare();
+    const FlushDenormals flush(cfg_.threads);  // vanishing stacks: see FlushDenormals.h
     loadData();
     buildModel();
     startRecord();
@@ -86,9 +87,9 @@ void TrainingRun::prepare() {
     if (cfg_.threads == 0) cfg_.threads = int(std::max(1u, std::thread::hardware_concurrency()));
     // OpenMP state is per thread: set it on the thread that trains.
     at::set_num_threads(cfg_.threads);
-    precisionUsed_ = resolvePrecision(cfg_.precision);
-    bf16_ = precisionUsed_ == "bf16";
-    if (DesignAnalysis a = analyzeDesign(design_, 10); !a.valid()) throw DesignError(a.issues.front().text());
+    const DesignAnalysis analysis = analyzeDesign(design_, 10);
+    if (!analysis.valid()) throw DesignError(analysis.issues.front().text());
+    precision_ = choosePrecision(cfg_.precision, analysis);
     spec_ = inputImageSpec(design_);
     if (cfg_.worldSize > 1 && !join_)
         throw std::invalid_argument("data-parallel training (world size " + std::to_string(cfg_.worldSize) +
@@ -99,11 +100,25 @@ void TrainingRun::prepare() {
         if (cfg_.run.empty()) throw std::invalid_argument("--resume needs --run RUN.h5");
         record_ = readValidRun(cfg_.run).data;
         keepRecordedTransfer();
+        keepRecordedPrecision();
         checkResumable(cfg_, design_, record_);
     } else if (!cfg_.initFrom.empty()) {
         readTransferSource();
     }
-    frozen_ = resolveFrozen(analyzeDesign(design_, 10), cfg_.freeze, cfg_.freezeThrough);
+    frozen_ = resolveFrozen(analysis, cfg_.freeze, cfg_.freezeThrough);
+    bf16_ = precision_.precision == "bf16";
+}
+
+// A resumed run goes on in the precision it started in (on another CPU `auto` could decide
+// otherwise, and the rest of the run would not continue the same computation).
+void TrainingRun::keepRecordedPrecision() {
+    const auto used = record_.config.find("precision_used");
+    if (used == record_.config.end() || !used->is_string()) return;
+    const auto reason = record_.config.find("precision_reason");
+    precision_ = {used->get<std::string>(),
+                  "kept from the run" + (reason != record_.config.end() && reason->is_string()
+                                             ? " (" + reason->get<std::string>() + ")"
+                                             : std::string())};
 }
 
 // A resumed run keeps what it started from and what it froze, unless the freeze is given
@@ -132,8 +147,8 @@ void TrainingRun::readTransferSource() {
 
 void TrainingRun::loadData() {
     // Before the data, so that notices about the data (skipped files) are the last said.
-    log("precision " + precisionUsed_ + (cfg_.precision == "auto" ? " (auto; CPU: " : " (CPU: ") +
-        cpuPrecisionSupport().describe() + "), " + std::to_string(cfg_.threads) + " threads");
+    log("precision " + precision_.precision + " (" + precision_.reason + "; CPU: " + cpuPrecisionSupport().describe() +
+        "), " + std::to_string(cfg_.threads) + " threads");
     data_ = loadTrainingData(cfg_, spec_, statsSource(), events_.loading, [this](const std::string& m) { log(m); });
 }
 
@@ -214,7 +229,8 @@ void TrainingRun::startRecord() {
     record_.config["mean"] = data_.mean;
     record_.config["std"] = data_.stdev;
     record_.config["parameters"] = result_.metrics.parameters;
-    record_.config["precision_used"] = precisionUsed_;  // "precision" keeps what was asked (auto)
+    record_.config["precision_used"] = precision_.precision;  // "precision" keeps what was asked (auto)
+    record_.config["precision_reason"] = precision_.reason;
     if (!cfg_.initFrom.empty()) record_.config["init_from_sha256"] = sourceSha256_;
     record_.config["frozen"] = frozen_;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "compile/GraphModule.h"
+#include "compile/Precision.h"
 #include "data/InputSpec.h"
 #include "runs/RunReader.h"
 #include "train/BatchAssembler.h"
@@ -48,6 +49,7 @@ private:
 
     void prepare();
     void keepRecordedTransfer();
+    void keepRecordedPrecision();
     void readTransferSource();
     void loadData();
     const RunData* statsSource() const;
@@ -74,7 +76,7 @@ private:
     ParallelJoin join_;
     std::vector<std::shared_ptr<TrainingExtension>> extensions_;
 
-    std::string precisionUsed_;
+    PrecisionChoice precision_;
     bool bf16_ = false;
     ImageSpec spec_;
     bool resuming_ = false;

@@ -1,13 +1,21 @@
 #!/usr/bin/python3
-"""Writes a folder of synthetic RGB photos for the photo-size benchmark (photo_sizes.sh), and
-the design it trains, with the design's training FLOPs per image.
+"""Data, designs and FLOP counts for the photo benchmark (photo_sizes.sh).
 
-  photo_images.py OUT SIZE PER_CLASS      10 classes of SIZE x SIZE 24-bit BMPs in OUT/class<k>/
-  photo_images.py --design SIZE FILE      the two-convolution design for SIZE x SIZE RGB; prints
-                                          its training FLOPs per image (forward x 3)
+  photo_images.py OUT SIZE PER_CLASS       10 classes of SIZE x SIZE 24-bit BMPs in OUT/class<k>/
+  photo_images.py --flops DESIGN [CLASSES] prints DESIGN's training FLOPs per image
+  photo_images.py --resize DESIGN SIZE OUT writes DESIGN with its Input resized to SIZE x SIZE
+                                           (name "<name>-SIZE") to OUT; prints its training FLOPs
+  photo_images.py --design SIZE OUT        the same for resources/templates/photo-cnn.strata.json
+                                           (the two-convolution design of issue 21)
 
-Classes differ in stripe frequency and colour, with noise, so the network has something to
-learn; BMP because numpy alone can write it and Strata reads it.
+Training FLOPs per image are 3 x the forward FLOPs (the backward pass is about twice the
+forward). Forward FLOPs are 2 x the multiply-accumulates of the Conv2d and Linear layers (bias,
+BatchNorm, activations, pooling and Add not counted), with every shape inferred from the design
+itself by following its edges: what PyTorch's counters (fvcore, thop) report for the same
+network, times 2. CLASSES (default 10) sizes Linear layers whose out_features is "classes".
+
+Classes of the photos differ in stripe frequency and colour, with noise, so the network has
+something to learn; BMP because numpy alone can write it and Strata reads it.
 """
 import json
 import os
@@ -15,6 +23,8 @@ import struct
 import sys
 
 import numpy as np
+
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "templates")
 
 
 def write_bmp(path, img):
@@ -41,30 +51,95 @@ def write_folder(out, size, per_class):
             write_bmp(os.path.join(folder, f"{i:05d}.bmp"), img)
 
 
-def write_design(size, path):
-    """Conv2d 3->16 3x3, ReLU, MaxPool 4, Conv2d 16->32 3x3, ReLU, MaxPool 4, Linear."""
-    nodes = [
-        {"id": "in", "type": "Input", "params": {"channels": 3, "height": size, "width": size}},
-        {"id": "conv1", "type": "Conv2d", "params": {"out_channels": 16, "kernel_size": 3}},
-        {"id": "relu1", "type": "ReLU"},
-        {"id": "pool1", "type": "MaxPool2d", "params": {"kernel_size": 4}},
-        {"id": "conv2", "type": "Conv2d", "params": {"out_channels": 32, "kernel_size": 3}},
-        {"id": "relu2", "type": "ReLU"},
-        {"id": "pool2", "type": "MaxPool2d", "params": {"kernel_size": 4}},
-        {"id": "flat", "type": "Flatten"},
-        {"id": "fc", "type": "Linear", "params": {"out_features": "classes"}},
-        {"id": "out", "type": "Output"},
-    ]
-    with open(path, "w") as f:
-        json.dump({"format": "strata.design/1", "name": f"photo-cnn-{size}", "nodes": nodes}, f, indent=1)
-    s1 = size - 2
-    s2 = s1 // 4 - 2
-    forward = 2 * (s1 * s1 * 16 * 27 + s2 * s2 * 32 * 144 + (s2 // 4) ** 2 * 32 * 10)
-    return 3 * forward  # backward: about twice the forward pass
+def topological(design):
+    """The nodes in an order where every node comes after its inputs, and each node's inputs
+    (sources sorted by port). Without "edges" the nodes chain in list order (docs/ARCHITECTURE.md §5)."""
+    nodes = design["nodes"]
+    edges = design.get("edges")
+    if edges is None:
+        edges = [{"from": a["id"], "to": b["id"]} for a, b in zip(nodes, nodes[1:])]
+    inputs = {n["id"]: [] for n in nodes}
+    for e in edges:
+        inputs[e["to"]].append((int(e.get("port", 0)), e["from"]))
+    inputs = {k: [src for _, src in sorted(v)] for k, v in inputs.items()}
+    order, done = [], set()
+    while len(order) < len(nodes):
+        ready = [n for n in nodes if n["id"] not in done and all(s in done for s in inputs[n["id"]])]
+        if not ready:
+            raise ValueError("the design's graph has a cycle")
+        order.append(ready[0])
+        done.add(ready[0]["id"])
+    return order, inputs
+
+
+def sliding(size, k, stride, pad):
+    return (size + 2 * pad - k) // stride + 1
+
+
+def forward_macs(design, classes=10):
+    """Multiply-accumulates of one image's forward pass through the Conv2d and Linear layers,
+    and the per-sample output shape of every node."""
+    order, inputs = topological(design)
+    shapes, macs = {}, 0
+    for n in order:
+        t, p = n["type"], n.get("params", {})
+        ins = [shapes[s] for s in inputs[n["id"]]]
+        x = ins[0] if ins else None
+        if t == "Input":
+            out = (int(p["channels"]), int(p["height"]), int(p["width"]))
+        elif t == "Conv2d":
+            k, st, pad = int(p["kernel_size"]), int(p.get("stride", 1)), int(p.get("padding", 0))
+            out = (int(p["out_channels"]), sliding(x[1], k, st, pad), sliding(x[2], k, st, pad))
+            macs += out[0] * out[1] * out[2] * x[0] * k * k
+        elif t in ("MaxPool2d", "AvgPool2d"):
+            k, pad = int(p["kernel_size"]), int(p.get("padding", 0))
+            st = int(p.get("stride", 0)) or k  # 0 means kernel_size
+            out = (x[0], sliding(x[1], k, st, pad), sliding(x[2], k, st, pad))
+        elif t == "AdaptiveAvgPool2d":
+            s = int(p.get("output_size", 1))
+            out = (x[0], s, s)
+        elif t == "Flatten":
+            out = (int(np.prod(x)),)
+        elif t == "Linear":
+            features = classes if p["out_features"] == "classes" else int(p["out_features"])
+            out = (features,)
+            macs += x[0] * features
+        elif t == "Concat":  # channel axis for images, feature axis for flat inputs
+            out = (sum(s[0] for s in ins),) + tuple(x[1:])
+        else:  # Output, Add, activations, normalization, dropout: the shape of the first input
+            out = x
+        shapes[n["id"]] = out
+    return macs, shapes
+
+
+def training_flops(design, classes=10):
+    return 3 * 2 * forward_macs(design, classes)[0]
+
+
+def resized(design, size):
+    d = json.loads(json.dumps(design))
+    for n in d["nodes"]:
+        if n["type"] == "Input":
+            n["params"]["height"] = n["params"]["width"] = size
+    d["name"] = f"{design.get('name', 'design')}-{size}"
+    return d
+
+
+def main(argv):
+    if argv[0] == "--flops":
+        with open(argv[1]) as f:
+            print(training_flops(json.load(f), int(argv[2]) if len(argv) > 2 else 10))
+    elif argv[0] in ("--resize", "--design"):
+        src, size, out = ((argv[1], int(argv[2]), argv[3]) if argv[0] == "--resize" else
+                          (os.path.join(TEMPLATES, "photo-cnn.strata.json"), int(argv[1]), argv[2]))
+        with open(src) as f:
+            d = resized(json.load(f), size)
+        with open(out, "w") as f:
+            json.dump(d, f, indent=1)
+        print(training_flops(d))
+    else:
+        write_folder(argv[0], int(argv[1]), int(argv[2]))
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--design":
-        print(write_design(int(sys.argv[2]), sys.argv[3]))
-    else:
-        write_folder(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1:])

@@ -383,14 +383,19 @@ private slots:
 
     void templatesFollowTheConventions_data() {
         QTest::addColumn<QString>("name");
-        for (const char* t : {"mlp", "lenet", "reference-cnn", "resnet-mini"}) QTest::newRow(t) << t;
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<int>("size");
+        for (const char* t : {"mlp", "lenet", "reference-cnn", "resnet-mini"}) QTest::newRow(t) << t << 1 << 28;
+        for (const char* t : {"photo-cnn", "photo-resnet"}) QTest::newRow(t) << t << 3 << 96;
     }
 
     void templatesFollowTheConventions() {
         QFETCH(QString, name);
+        QFETCH(int, channels);
+        QFETCH(int, size);
         const Design d = loadTemplate(name.toStdString());
         QCOMPARE(d.name, name.toStdString());
-        QCOMPARE(d.nodes.front().params, json({{"channels", 1}, {"height", 28}, {"width", 28}}));
+        QCOMPARE(d.nodes.front().params, json({{"channels", channels}, {"height", size}, {"width", size}}));
         for (const Node& n : d.nodes) QVERIFY2(n.hasPos, n.id.c_str());
         for (std::size_t i = 1; i < d.nodes.size(); ++i) QCOMPARE(d.nodes[i].y, d.nodes[i - 1].y + 100);
         const Node* last = nullptr;

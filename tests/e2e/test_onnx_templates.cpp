@@ -1,6 +1,7 @@
 // End to end: the starter designs people actually train — the reference CNN and ResNet-mini
-// (BatchNorm, Add, adaptive pooling) — exported after a very short training on generated
-// 28 x 28 gray images, run by OpenCV's dnn module and compared with `strata predict`.
+// (BatchNorm, Add, adaptive pooling) on generated 28 x 28 gray images, the photo CNN and the
+// photo ResNet (strided convolutions) on generated 96 x 96 RGB images — exported after a very
+// short training, run by OpenCV's dnn module and compared with `strata predict`.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -17,15 +18,15 @@ class OnnxTemplatesTest : public QObject {
 
     QString path(const QString& name) const { return tmp_.filePath(name); }
 
-    void exportTemplate(const QString& name) {
+    void exportTemplate(const QString& name, const QString& data = "data") {
         const QString run = path(name + ".h5"), onnx = path(name + ".onnx");
-        StrataRun r = runStrataCommand({"train", templateFile(name), "--data", path("data"), "--epochs", "1",
+        StrataRun r = runStrataCommand({"train", templateFile(name), "--data", path(data), "--epochs", "1",
                                         "--batch-size", "16", "--threads", "2", "--run", run});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         r = runStrataCommand({"export", run, "--onnx", onnx});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         exported_ << onnx;
-        const QString failure = onnxAgreesWithPredict(name, onnx, run, someImages(path("data"), 3), 9);
+        const QString failure = onnxAgreesWithPredict(name, onnx, run, someImages(path(data), 3), 9);
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
     }
 
@@ -33,13 +34,16 @@ private slots:
     void initTestCase() {
         QVERIFY(tmp_.isValid());
         makeImageFolder(path("data"), {"a", "b", "c"}, 10, 28, 5);
+        makeImageFolder(path("photos"), {"a", "b", "c"}, 10, 96, 6, /*rgb=*/true);
     }
 
     void referenceCnn() { exportTemplate("reference-cnn"); }
     void resnetMini() { exportTemplate("resnet-mini"); }
+    void photoCnn() { exportTemplate("photo-cnn", "photos"); }
+    void photoResnet() { exportTemplate("photo-resnet", "photos"); }
 
     void pythonOnnxCheckerAcceptsTheExports() {
-        QCOMPARE(exported_.size(), 2);
+        QCOMPARE(exported_.size(), 4);
         if (!pythonHasOnnx()) QSKIP("/usr/bin/python3 cannot import onnx (python3-onnx not installed)");
         const QString failure = pythonCheckOnnx(exported_);
         QVERIFY2(failure.isEmpty(), qPrintable(failure));

@@ -67,13 +67,28 @@ private slots:
         QVERIFY(named.contains("fc2.bias"));
     }
 
+    void photoTemplatesMatchHandCount() {
+        // photo-cnn, 3x96x96: conv1 16*3*9+16 = 448 (-> 16x94x94, pool 4 -> 23x23),
+        // conv2 32*16*9+32 = 4640 (-> 32x21x21, pool 4 -> 5x5), fc 32*5*5*10+10 = 8010.
+        QCOMPARE(countParameters(*GraphModule(templateDesign("photo-cnn"), 10)), int64_t(448 + 4640 + 8010));
+        // photo-resnet, 3x96x96: stem_conv 32*3*9+32 = 896, BatchNorm2d 2*C each;
+        // stage 1 (32 wide): 2 x (32*32*9+32) = 2 x 9248; transition 64*32*9+64 = 18496;
+        // stage 2 (64 wide): 2 x (64*64*9+64) = 2 x 36928; fc 64*10+10 = 650.
+        // BatchNorm2d: stem, 2 in stage 1 (3 x 64), transition, 2 in stage 2 (3 x 128).
+        QCOMPARE(countParameters(*GraphModule(templateDesign("photo-resnet"), 10)),
+                 int64_t(896 + 2 * 9248 + 18496 + 2 * 36928 + 650 + 3 * 64 + 3 * 128));
+        QCOMPARE(countParameters(*GraphModule(templateDesign("photo-resnet"), 10)), int64_t(112970));
+    }
+
     void everyTemplateRunsWithAnalyzedShapes() {
-        for (const std::string name : {"mlp", "lenet", "reference-cnn", "resnet-mini"}) {
+        for (const std::string name : {"mlp", "lenet", "reference-cnn", "resnet-mini", "photo-cnn", "photo-resnet"}) {
             GraphModule m(templateDesign(name), 7);
             QCOMPARE(countParameters(*m), m->analysis().totalParameters);
             compareLayoutWithModule(m, name);
             std::map<std::string, torch::Tensor> outputs;
-            torch::Tensor y = m->forward(torch::randn({2, 1, 28, 28}), outputs);
+            std::vector<int64_t> input{2};  // the Input's [C, H, W]: 1x28x28 gray or 3x96x96 RGB
+            input.insert(input.end(), m->layers().front().output.begin(), m->layers().front().output.end());
+            torch::Tensor y = m->forward(torch::randn(input), outputs);
             QCOMPARE(y.sizes(), torch::IntArrayRef({2, 7}));
             for (const CompiledLayer& layer : m->layers()) {
                 std::vector<int64_t> expected{2};

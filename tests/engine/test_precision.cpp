@@ -16,7 +16,9 @@
 #include "runs/RunFile.h"
 #include "support/TestData.h"
 #include "train/CpuAutocast.h"
+#include "train/FlushDenormals.h"
 #include "compile/Precision.h"
+#include "design/DesignAnalysis.h"
 #include "train/Trainer.h"
 #endif
 
@@ -75,18 +77,35 @@ private slots:
         QVERIFY(!parseCpuFlags("flags\t: avx512f avx512dq avx512vl\n").oneDnnBf16);
     }
 
-    void autoPicksBf16OnlyWithAmx() {
-        CpuPrecisionSupport none, avx512, amx;
-        avx512.avx512Bf16 = true;
-        amx.amxBf16 = amx.avx512Bf16 = true;
-        QCOMPARE(resolvePrecision("auto", none), std::string("fp32"));
-        QCOMPARE(resolvePrecision("auto", avx512), std::string("fp32"));
-        QCOMPARE(resolvePrecision("auto", amx), std::string("bf16"));
-        QCOMPARE(resolvePrecision("fp32", amx), std::string("fp32"));
-        QCOMPARE(resolvePrecision("bf16", none), std::string("bf16"));
-        QVERIFY_EXCEPTION_THROWN(resolvePrecision("fp16", amx), std::invalid_argument);
-        // This machine: auto follows its AMX flag.
-        QCOMPARE(resolvePrecision("auto"), std::string(cpuPrecisionSupport().amxBf16 ? "bf16" : "fp32"));
+    // The rule of choosePrecision, with the CPU's flags injected: bf16 needs bf16 instructions
+    // oneDNN uses and a design whose work is mostly in wide convolutions and large Linears.
+    void autoDecidesFromFlagsAndLayers() {
+        CpuPrecisionSupport none, avx512NoKernels, avx512, amx;
+        avx512NoKernels.avx512Bf16 = true;
+        avx512 = avx512NoKernels;
+        avx512.oneDnnBf16 = true;
+        amx.amxBf16 = amx.avx512Bf16 = amx.oneDnnBf16 = true;
+        const DesignAnalysis reference = analyzeDesign(loadDesign(test::templateFile("reference-cnn").toStdString()), 10);
+        // conv1 28*28*32 * 1*9 = 225,792 (1 input channel: not bf16-friendly);
+        // conv2 14*14*64 * 32*9 = 3,612,672; fc1 3,136*128 = 401,408; fc2 128*10 = 1,280 (128 inputs: not).
+        QCOMPARE(bf16FriendlyShare(reference), (3612672.0 + 401408.0) / (225792.0 + 3612672.0 + 401408.0 + 1280.0));
+        const DesignAnalysis tiny = analyzeDesign(design_, 3);  // conv over 1 channel, Linear over 512
+        // conv1 16*16*8 * 9 = 18,432; fc 8*8*8 = 512 inputs x 3 = 1,536 (friendly).
+        QCOMPARE(bf16FriendlyShare(tiny), 1536.0 / (18432.0 + 1536.0));
+
+        QCOMPARE(choosePrecision("auto", reference, none).precision, std::string("fp32"));
+        QCOMPARE(choosePrecision("auto", reference, avx512NoKernels).precision, std::string("fp32"));
+        const PrecisionChoice chosen = choosePrecision("auto", reference, avx512);
+        QCOMPARE(chosen.precision, std::string("bf16"));
+        QVERIFY2(chosen.reason.find("95 %") != std::string::npos, chosen.reason.c_str());
+        QCOMPARE(choosePrecision("auto", reference, amx).precision, std::string("bf16"));
+        const PrecisionChoice small = choosePrecision("auto", tiny, amx);
+        QCOMPARE(small.precision, std::string("fp32"));
+        QVERIFY2(small.reason.find("only 8 %") != std::string::npos, small.reason.c_str());
+        // Asked explicitly: honoured whatever the CPU or the design.
+        QCOMPARE(choosePrecision("fp32", reference, amx).precision, std::string("fp32"));
+        QCOMPARE(choosePrecision("bf16", tiny, none).precision, std::string("bf16"));
+        QVERIFY_EXCEPTION_THROWN(choosePrecision("fp16", reference, amx), std::invalid_argument);
     }
 
     void fp32GuardChangesNothing() {
@@ -163,6 +182,70 @@ private slots:
         QVERIFY(said);
     }
 
+    // bf16 resumes exactly: 1 epoch + resume to 3 equals 3 epochs in one go, and a resumed
+    // `auto` run keeps the precision recorded in it.
+    void bf16ResumeEqualsOneGo() {
+        if (!cpuPrecisionSupport().bf16()) QSKIP("this CPU has no bf16 support (no avx512_bf16 or amx_bf16)");
+        TrainConfig whole = config("bf16-whole.h5", "bf16");
+        whole.epochs = 3;
+        QVERIFY(Trainer(design_, whole).run().status == TrainResult::Status::Finished);
+        TrainConfig part = config("bf16-part.h5", "bf16");
+        part.epochs = 1;
+        QVERIFY(Trainer(design_, part).run().status == TrainResult::Status::Finished);
+        part.epochs = 3;
+        part.resume = true;
+        QVERIFY(Trainer(design_, part).run().status == TrainResult::Status::Finished);
+        const RunData a = readRunFile(whole.run), b = readRunFile(part.run);
+        QCOMPARE(b.epoch, int64_t(3));
+        QCOMPARE(b.stepLoss, a.stepLoss);
+        QCOMPARE(b.checkpoint.size(), a.checkpoint.size());
+        for (size_t i = 0; i < a.checkpoint.size(); ++i)
+            QVERIFY2(a.checkpoint[i].f32 == b.checkpoint[i].f32 && a.checkpoint[i].i64 == b.checkpoint[i].i64,
+                     a.checkpoint[i].name.c_str());
+    }
+
+    void resumedAutoKeepsTheRecordedPrecision() {
+        TrainConfig cfg = config("auto-kept.h5", "auto");
+        cfg.epochs = 1;
+        QVERIFY(Trainer(design_, cfg).run().status == TrainResult::Status::Finished);
+        // As if the run had started on a CPU where auto chose the other precision.
+        RunData run = readRunFile(cfg.run);
+        const std::string other = run.config.at("precision_used") == "bf16" ? "fp32" : "bf16";
+        if (other == "bf16" && !cpuPrecisionSupport().bf16()) QSKIP("this CPU has no bf16 support");
+        run.config["precision_used"] = other;
+        run.config["precision_reason"] = "auto: recorded elsewhere";
+        writeRunFile(cfg.run, run);
+        cfg.epochs = 2;
+        cfg.resume = true;
+        Trainer resumed(design_, cfg);
+        std::vector<std::string> logs;
+        TrainEvents ev;
+        ev.log = [&](const std::string& m) { logs.push_back(m); };
+        resumed.setEvents(ev);
+        const TrainResult r = resumed.run();
+        QVERIFY2(r.status == TrainResult::Status::Finished, r.error.c_str());
+        QCOMPARE(readRunFile(cfg.run).config.at("precision_used").get<std::string>(), other);
+        bool said = false;
+        for (const std::string& m : logs) said = said || m.find("precision " + other + " (kept from the run") == 0;
+        QVERIFY(said);
+    }
+
+    // Denormals become zero on the training thread and on every OpenMP worker while the guard
+    // lives (a large multiplication runs on all of them), and come back after it.
+    void flushesDenormalsOnEveryThread() {
+        const int threads = at::get_num_threads();
+        at::set_num_threads(2);
+        const torch::Tensor x = torch::full({1 << 20}, 1e-30f);
+        {
+            const FlushDenormals flush(2);
+            if (!flush.active()) QSKIP("this CPU has no flush-to-zero mode");
+            QCOMPARE((x * 1e-9f).count_nonzero().item<int64_t>(), int64_t(0));
+            QCOMPARE((x * 1e-3f).count_nonzero().item<int64_t>(), int64_t(1 << 20));  // normal: kept
+        }
+        QCOMPARE((x * 1e-9f).count_nonzero().item<int64_t>(), int64_t(1 << 20));
+        at::set_num_threads(threads);
+    }
+
     void autoRecordsWhatItResolvedTo() {
         auto cfg = config("auto.h5", "auto");
         cfg.epochs = 1;
@@ -171,7 +254,10 @@ private slots:
         QVERIFY2(r.status == TrainResult::Status::Finished, r.error.c_str());
         const RunData run = readRunFile(r.runPath);
         QCOMPARE(run.config.at("precision").get<std::string>(), std::string("auto"));
-        QCOMPARE(run.config.at("precision_used").get<std::string>(), resolvePrecision("auto"));
+        // The trainer decides before the data tells the classes, counting 10 for the head.
+        const PrecisionChoice expected = choosePrecision("auto", analyzeDesign(design_, 10));
+        QCOMPARE(run.config.at("precision_used").get<std::string>(), expected.precision);
+        QCOMPARE(run.config.at("precision_reason").get<std::string>(), expected.reason);
     }
 };
 

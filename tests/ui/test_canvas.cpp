@@ -100,7 +100,8 @@ private slots:
 
     void itemsMatchEachTemplate_data() {
         QTest::addColumn<QString>("name");
-        for (const char* name : {"mlp", "lenet", "reference-cnn", "resnet-mini"}) QTest::newRow(name) << name;
+        for (const char* name : {"mlp", "lenet", "reference-cnn", "resnet-mini", "photo-cnn", "photo-resnet"})
+            QTest::newRow(name) << name;
     }
 
     void itemsMatchEachTemplate() {

@@ -109,9 +109,9 @@ void TrainingPanel::observe(const TrainingSession* session) {
     onStateChanged(session->state());
 }
 
-void TrainingPanel::onStarted(const TrainConfig& config, const QString& designName) {
+void TrainingPanel::onStarted(const TrainConfig& config, const QString& designName, const QString& precision) {
     lastError_.clear();
-    precision_ = QString::fromStdString(resolvePrecision(config.precision));
+    precision_ = precision;
     showMessage(QString(), false);
     lossPlot_->clear();
     if (!config.resume) epochPlot_->clear();  // a resumed run continues the curves shown

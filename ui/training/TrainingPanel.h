@@ -67,7 +67,7 @@ signals:
     void stopRequested();
 
 private:
-    void onStarted(const TrainConfig& config, const QString& designName);
+    void onStarted(const TrainConfig& config, const QString& designName, const QString& precision);
     void onStateChanged(TrainingSession::State state);
     void onLoading(qint64 done, qint64 total);
     void onBatch(const BatchEvent& event);

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "compile/Precision.h"
 #include "design/DesignAnalysis.h"
 #include "train/Transfer.h"
 #include "training/FreezeMessage.h"
@@ -121,7 +122,8 @@ bool TrainingSession::start(const Design& design, const TrainConfig& config, QSt
         setState(State::Idle);
         emit ended(result);
     });
-    emit started(config, QString::fromStdString(design.name));
+    const std::string precision = choosePrecision(config.precision, analyzeDesign(design, 10)).precision;
+    emit started(config, QString::fromStdString(design.name), QString::fromStdString(precision));
     setState(State::Running);
     thread_->start();
     return true;

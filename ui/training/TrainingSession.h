@@ -56,7 +56,8 @@ public:
 
 signals:
     // A training was started with `config` on the design called `designName`.
-    void started(const strata::TrainConfig& config, const QString& designName);
+    // `precision`: what the training runs in ("fp32" or "bf16", `auto` decided for the design).
+    void started(const strata::TrainConfig& config, const QString& designName, const QString& precision);
     void stateChanged(strata::TrainingSession::State state);
     void message(const QString& text);                    // notices: skipped files, resume, ...
     void loading(qint64 done, qint64 total);              // decoding images

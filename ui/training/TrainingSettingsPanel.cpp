@@ -85,7 +85,8 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
     threads_->setToolTip(tr("CPU threads for training; auto uses all %1 cores").arg(QThread::idealThreadCount()));
     precision_ = choices({"fp32", "bf16", "auto"}, this);
     precision_->setToolTip(tr("bf16 runs the forward pass in bfloat16 (weights stay fp32); auto picks bf16 only "
-                              "on CPUs with AMX. This CPU: %1")
+                              "where the CPU has bf16 instructions and most of the design's work is in layers bf16 speeds up "
+                              "(wide convolutions and Linear layers). This CPU: %1")
                                .arg(QString::fromStdString(cpuPrecisionSupport().describe())));
 
     auto* layout = new QVBoxLayout(this);
