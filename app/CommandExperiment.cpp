@@ -56,9 +56,9 @@ private:
     std::thread thread_;
 };
 
-std::string defaultOut(const std::string& designName, const std::string& kind) {
-    return "experiments/" + (designName.empty() ? std::string("design") : designName) + "-" + kind + "-" +
-           localTimestamp();
+// --out, else the default folder for the design file at `designPath` ("" for none).
+std::string outFolder(const Options& opts, const std::string& designPath, const std::string& kind) {
+    return opts.has("--out") ? opts.get("--out") : defaultExperimentFolder(designPath, kind);
 }
 
 // The accuracy a variant is compared by: test, else validation, else train (labelled).
@@ -151,7 +151,9 @@ int runWithProgress(const std::string& dir, int jobs, const std::function<Experi
 }
 
 std::vector<OptionSpec> queueOptions() {
-    return {{"--out", "DIR", "experiment folder (default experiments/<design>-<kind>-<time>)"},
+    return {{"--out", "DIR",
+             "experiment folder (default experiments/<kind>-<time> beside DESIGN, as the studio's runs; "
+             "without a design file, or where DESIGN's folder is not writable: under $XDG_DATA_HOME/strata)"},
             {"--jobs", "N", "variants trained at once, the threads split between them (default 1)"}};
 }
 
@@ -189,7 +191,7 @@ int transferCommand(const Args& args) {
     TrainConfig base = withAbsolutePaths(trainingSettingsFrom(opts));
     base.validate();
     const ExperimentPlan plan = transferPlan(design, base);
-    const std::string out = opts.has("--out") ? opts.get("--out") : defaultOut(design.name, "transfer");
+    const std::string out = outFolder(opts, opts.positionals()[0], "transfer");
     return runWithProgress(out, jobsFrom(opts), [&plan](ExperimentRunner& r) { return r.start(plan); });
 }
 
@@ -240,7 +242,7 @@ int stabilizersCommand(const Args& args) {
     if (opts.has("--input-size") && std::sscanf(opts.get("--input-size").c_str(), "%dx%d", &spec.height, &spec.width) != 2)
         throw UsageError("--input-size: expected HxW, e.g. 28x28");
     const ExperimentPlan plan = stabilizerPlan(spec, validatedSettings(opts));
-    const std::string out = opts.has("--out") ? opts.get("--out") : defaultOut("stack", "stabilizers");
+    const std::string out = outFolder(opts, "", "stabilizers");  // the stack is no design file
     return runWithProgress(out, jobsFrom(opts), [&plan](ExperimentRunner& r) { return r.start(plan); });
 }
 
@@ -257,7 +259,7 @@ int scalingCommand(const Args& args) {
     const Design design = loadDesign(opts.positionals()[0]);
     const ExperimentPlan plan =
         scalingPlan(design, numberList(opts, "--widths"), numberList(opts, "--fractions"), validatedSettings(opts));
-    const std::string out = opts.has("--out") ? opts.get("--out") : defaultOut(design.name, "scaling");
+    const std::string out = outFolder(opts, opts.positionals()[0], "scaling");
     return runWithProgress(out, jobsFrom(opts), [&plan](ExperimentRunner& r) { return r.start(plan); });
 }
 
@@ -270,7 +272,8 @@ int runSpecCommand(const Args& args) {
     if (!opts.parse(args)) return kExitOk;
     if (opts.positionals().size() != 1) throw UsageError("strata experiment run: expected one SPEC.json");
     const ExperimentSpec spec = readExperimentSpec(opts.positionals()[0]);
-    const std::string out = opts.has("--out") ? opts.get("--out") : !spec.out.empty() ? spec.out : defaultOut("spec", spec.plan.kind);
+    // --out, else the spec's "out", else beside the design file the spec names.
+    const std::string out = !opts.has("--out") && !spec.out.empty() ? spec.out : outFolder(opts, spec.design, spec.plan.kind);
     if (opts.has("--list")) {
         ExperimentRunner(out, 1, {}).prepare(spec.plan);
         for (const std::string& line : trainCommands(out)) std::printf("%s\n", line.c_str());

@@ -11,6 +11,7 @@
 #include "Options.h"
 #include "TrainSettings.h"
 #include "job/TrainingJob.h"
+#include "runs/OutputFolders.h"
 
 namespace strata::cli {
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
 namespace strata::cli {
 
@@ -38,13 +37,6 @@ std::string Table::render() const {
         out += line + "\n";
     }
     return out;
-}
-
-std::string localTimestamp() {
-    const std::time_t now = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    return stamp;
 }
 
 }  // namespace strata::cli

@@ -1,5 +1,6 @@
 #pragma once
 // Text formatting shared by the commands: aligned tables, grouped numbers, durations.
+// (The timestamp of default file names is runs/OutputFolders.h's localTimestamp.)
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -8,7 +9,6 @@ namespace strata::cli {
 
 std::string groupedNumber(int64_t n);   // 421642 -> "421,642"
 std::string duration(double seconds);   // 151 -> "2:31", 3725 -> "1:02:05"
-std::string localTimestamp();           // now, local time: "20241129-213045" (default file names)
 
 class Table {
 public:

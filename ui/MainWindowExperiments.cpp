@@ -3,7 +3,6 @@
 // variant's run opens (the same path as the Runs panel's Open).
 #include "MainWindow.h"
 
-#include <QDir>
 #include <QDockWidget>
 #include <QStatusBar>
 
@@ -21,14 +20,13 @@ void MainWindow::createExperiments() {
     panel->setInputsSource([this] {
         ExperimentInputs in;
         in.design = document_->design();
+        in.designPath = document_->path();  // new experiments go beside it, as its runs do (§13)
         const DatasetPanel* data = trainingDocks_.dataset;
         in.config = trainingDocks_.settings->config();
         in.config.data = data->trainFolder().toStdString();
         in.config.val = data->valFolder().toStdString();
         in.config.valSplit = data->valSplit();
         in.config.test = data->testFolder().toStdString();
-        // Beside the runs folder (docs/ARCHITECTURE.md §13): <design folder>/experiments.
-        in.parentFolder = QDir::cleanPath(flow_->runsFolder() + "/../experiments");
         if (data->trainFolder().isEmpty())
             in.problem = tr("Choose a training image folder in the Dataset panel first.");
         // Both would train on the same cores, each at half speed.

@@ -65,7 +65,9 @@ void OneDnnMaxPool2dImpl::pretty_print(std::ostream& stream) const {
 
 torch::Tensor OneDnnMaxPool2dImpl::forward(const torch::Tensor& input) {
     const bool plainWindow = !options.ceil_mode() && (*options.dilation())[0] == 1 && (*options.dilation())[1] == 1;
-    if (input.dim() == 4 && plainWindow && oneDnnPoolTakes(input))
+    const bool channelsLast = input.dim() == 4 && !input.is_contiguous() &&
+                              input.is_contiguous(at::MemoryFormat::ChannelsLast);
+    if (input.dim() == 4 && plainWindow && !channelsLast && oneDnnPoolTakes(input))
         return torch::max_pool2d(input.to_mkldnn(), options.kernel_size(), options.stride(), options.padding())
             .to_dense();
     return torch::nn::functional::detail::max_pool2d(input, options.kernel_size(), options.stride(),

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 
+#include "runs/OutputFolders.h"
 #include "storage/AtomicFile.h"
 
 namespace strata {
@@ -118,5 +119,14 @@ Experiment readExperimentFile(const std::string& path) {
 }
 
 std::string experimentFileIn(const std::string& dir) { return (std::filesystem::path(dir) / "experiment.json").string(); }
+
+std::string defaultExperimentFolder(const std::string& designPath, const std::string& kind) {
+    const std::string base = designOutputFolder(designPath) + "/experiments/" + kind + "-" + localTimestamp();
+    // Two experiments of a kind started within one second get folders of their own.
+    std::string dir = base;
+    std::error_code ec;
+    for (int n = 2; std::filesystem::exists(dir, ec); ++n) dir = base + "-" + std::to_string(n);
+    return dir;
+}
 
 }  // namespace strata

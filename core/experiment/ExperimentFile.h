@@ -56,5 +56,11 @@ void writeExperimentFile(const std::string& path, const Experiment& experiment);
 Experiment readExperimentFile(const std::string& path);
 // The experiment file of an experiment folder.
 std::string experimentFileIn(const std::string& dir);
+// A new experiment's folder when none is named (docs/ARCHITECTURE.md §13):
+// "experiments/<kind>-<yyyymmdd-HHMMSS>" (then "-2", "-3", ... while that folder exists) in the
+// folder that holds the runs of the design saved at `designPath` (runs/OutputFolders.h: beside
+// it, else $XDG_DATA_HOME/strata). Pass "" when the variants come from no design file
+// (stabilizers build their stack). The command line and the studio both start experiments here.
+std::string defaultExperimentFolder(const std::string& designPath, const std::string& kind);
 
 }  // namespace strata

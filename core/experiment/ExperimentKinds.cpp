@@ -2,8 +2,10 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -75,6 +77,65 @@ int64_t imagesAtFraction(const FolderIndex& index, double fraction) {
     int64_t total = 0;
     for (const int64_t n : index.countPerClass) total += fractionCount(n, fraction);
     return total;
+}
+
+// One axis of a variants experiment: a name ("width" or a setting's) and its values.
+struct VariantAxis {
+    std::string key;
+    std::vector<nlohmann::json> values;
+};
+
+// A value's part of a variant's name: "w0.5", "f0.3", "lr0.01", "b32", or a name as it is ("sgd").
+std::string valueLabel(const std::string& key, const nlohmann::json& value) {
+    static const std::map<std::string, std::string> prefixes = {{"width", "w"},       {"data_fraction", "f"},
+                                                                {"batch_size", "b"},  {"epochs", "e"},
+                                                                {"momentum", "m"},    {"weight_decay", "wd"}};
+    if (value.is_string()) return value.get<std::string>();
+    const auto it = prefixes.find(key);
+    return (it == prefixes.end() ? key : it->second) + shortNumber(value.get<double>());
+}
+
+// A setting's axis, checked before any variant is made: a setting the variants may differ in,
+// values of its type, none twice (two variants would share one run file).
+void checkSettingAxis(const std::string& key, const std::vector<nlohmann::json>& values) {
+    const auto& known = variableSettings();
+    if (std::find(known.begin(), known.end(), key) == known.end())
+        throw std::invalid_argument(key + ": not a setting the variants can differ in (the data, threads and transfer are shared)");
+    if (values.empty()) throw std::invalid_argument(key + ": give at least one value");
+    const nlohmann::json like = TrainConfig().toJson().at(key);
+    std::set<std::string> labels;
+    for (const nlohmann::json& v : values) {
+        const bool typed = like.is_string() ? v.is_string() : like.is_number_integer() ? v.is_number_integer() : v.is_number();
+        if (!typed)
+            throw std::invalid_argument(key + ": " + v.dump() + " is not " +
+                                        (like.is_string() ? "a name" : like.is_number_integer() ? "a whole number" : "a number"));
+        if (!labels.insert(valueLabel(key, v)).second) throw std::invalid_argument(key + ": repeats the value " + v.dump());
+    }
+}
+
+// The next combination, the last axis turning fastest; false after the last one.
+bool nextCombination(std::vector<size_t>& at, const std::vector<VariantAxis>& axes) {
+    for (size_t a = axes.size(); a-- > 0;) {
+        if (++at[a] < axes[a].values.size()) return true;
+        at[a] = 0;
+    }
+    return false;
+}
+
+// Every axis, widths first, then the settings in variableSettings() order.
+std::vector<VariantAxis> variantAxes(const VariantAxes& axes) {
+    std::vector<VariantAxis> all;
+    if (!axes.widths.empty()) {
+        std::set<std::string> labels;
+        for (double w : axes.widths)
+            if (!labels.insert(valueLabel("width", w)).second) throw std::invalid_argument("widths: repeats the value " + shortNumber(w));
+        all.push_back({"width", std::vector<nlohmann::json>(axes.widths.begin(), axes.widths.end())});
+    }
+    for (const auto& [key, values] : axes.settings) checkSettingAxis(key, values);
+    for (const std::string& key : variableSettings())
+        if (axes.settings.count(key)) all.push_back({key, axes.settings.at(key)});
+    if (all.empty()) throw std::invalid_argument("give at least one width or training setting to vary");
+    return all;
 }
 
 }  // namespace
@@ -161,6 +222,41 @@ ExperimentPlan transferPlan(const Design& design, const TrainConfig& base) {
         c.freezeThrough.clear();
         plan.variants.push_back(variant("k" + std::to_string(k), design, c, {{"k", int(k)}, {"frozen", c.freeze}}));
     }
+    return plan;
+}
+
+const std::vector<std::string>& variableSettings() {
+    static const std::vector<std::string> settings = {"data_fraction", "optimizer", "lr",       "batch_size",
+                                                      "epochs",        "momentum",  "weight_decay", "schedule",
+                                                      "augment",       "precision", "seed"};
+    return settings;
+}
+
+ExperimentPlan variantsPlan(const Design& design, const VariantAxes& axes, const TrainConfig& base) {
+    const std::vector<VariantAxis> all = variantAxes(axes);
+    // Only the axes with several values tell the variants apart; a lone variant keeps them all.
+    const bool several = std::any_of(all.begin(), all.end(), [](const VariantAxis& a) { return a.values.size() > 1; });
+    ExperimentPlan plan;
+    plan.kind = "variants";
+    plan.spec = {{"design", design.name}, {"widths", axes.widths}, {"settings", axes.settings}, {"training", base.toJson()}};
+    std::vector<size_t> at(all.size(), 0);  // the combination: one value of each axis
+    do {
+        std::string name;
+        nlohmann::json details = nlohmann::json::object();
+        Design d = design;
+        TrainConfig c = base;
+        for (size_t a = 0; a < all.size(); ++a) {
+            const nlohmann::json& value = all[a].values[at[a]];
+            if (!several || all[a].values.size() > 1) {
+                name += (name.empty() ? "" : "-") + valueLabel(all[a].key, value);
+                details[all[a].key] = value;
+            }
+            if (all[a].key == "width") d = widthMultiplied(design, value.get<double>());
+            else c = TrainConfig::fromJson({{all[a].key, value}}, c);
+        }
+        c.validate();  // a value out of range, named as its option ("--lr must be in (0, 10]")
+        plan.variants.push_back(variant(name, d, c, details));
+    } while (nextCombination(at, all));
     return plan;
 }
 

@@ -2,6 +2,7 @@
 // The kinds of experiment (docs/ARCHITECTURE.md §3): each turns what the user asked into an
 // ExperimentPlan for ExperimentRunner, and may add its conclusions when every variant is done
 // (the scaling fit). Torch-free.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,24 @@ ExperimentPlan stabilizerPlan(const StabilizerSpec& spec, const TrainConfig& bas
 // "width", "fraction", "images": the training images of the variant).
 ExperimentPlan scalingPlan(const Design& design, const std::vector<double>& widths, const std::vector<double>& fractions,
                            const TrainConfig& base);
+
+// Variants of one design (the studio's "variants of the open design"): every combination of
+// the width multipliers (`widthMultiplied`; none: the design as it is) and of the values of
+// each training setting in `settings` (by its run-file name, §8 /config: "data_fraction",
+// "optimizer", "lr", "batch_size", ...), the rest of `base` shared. A variant is
+// named by the values that vary ("w0.5-sgd-lr0.01"; every given value when only one variant
+// results) and records those values under their names as details ("width", "lr", ...).
+// Throws std::invalid_argument for nothing to vary, a setting that cannot vary (the data, the
+// threads, transfer's: the variants share those), a value of the wrong type or out of range,
+// or a value given twice.
+struct VariantAxes {
+    std::vector<double> widths;
+    std::map<std::string, std::vector<nlohmann::json>> settings;
+};
+ExperimentPlan variantsPlan(const Design& design, const VariantAxes& axes, const TrainConfig& base);
+// The settings variantsPlan may vary, by their run-file names, in the order they take in the
+// variants' names.
+const std::vector<std::string>& variableSettings();
 
 // error ≈ a·x^(−b), fitted by least squares on log(error) against log(x); r2 in log space.
 struct PowerLawFit {

@@ -98,26 +98,48 @@ ExperimentPlan stabilizers(const SpecReader& r, const json& j, const TrainConfig
     return stabilizerPlan(spec, base);
 }
 
-ExperimentPlan kindPlanUnchecked(const SpecReader& r, const json& j, const std::string& kind, const TrainConfig& base) {
+// "variants": {"design", "widths", "settings": {"lr": [...], ...}}: every combination.
+ExperimentPlan variants(const SpecReader& r, const json& j, const TrainConfig& base, std::string& designFile) {
+    const json& s = r.need(j, "variants", "");
+    r.onlyKnown(s, {"design", "widths", "settings"}, "variants");
+    designFile = r.file(s, "design", "variants");
+    VariantAxes axes;
+    if (s.contains("widths")) axes.widths = r.numbers(s, "widths", "variants");
+    const json settings = s.value("settings", json::object());
+    if (!settings.is_object()) throw r.error("variants.settings", "not an object");
+    for (auto it = settings.begin(); it != settings.end(); ++it) {
+        if (!it->is_array() || it->empty()) throw r.error("variants.settings." + it.key(), "not a list of values");
+        axes.settings[it.key()] = it->get<std::vector<json>>();
+    }
+    return variantsPlan(loadDesign(designFile), axes, base);
+}
+
+// The kind's plan; `designFile` gets the design file it names ("" for stabilizers).
+ExperimentPlan kindPlanUnchecked(const SpecReader& r, const json& j, const std::string& kind, const TrainConfig& base,
+                                 std::string& designFile) {
     if (kind == "stabilizers") return stabilizers(r, j, base);
+    if (kind == "variants") return variants(r, j, base, designFile);
     if (kind == "scaling") {
         const json& s = r.need(j, "scaling", "");
         r.onlyKnown(s, {"design", "widths", "fractions"}, "scaling");
         std::vector<double> fractions = s.contains("fractions") ? r.numbers(s, "fractions", "scaling") : std::vector<double>{};
-        return scalingPlan(loadDesign(r.file(s, "design", "scaling")), r.numbers(s, "widths", "scaling"), fractions, base);
+        designFile = r.file(s, "design", "scaling");
+        return scalingPlan(loadDesign(designFile), r.numbers(s, "widths", "scaling"), fractions, base);
     }
     if (kind == "transfer") {
         const json& s = r.need(j, "transfer", "");
         r.onlyKnown(s, {"design"}, "transfer");
-        return transferPlan(loadDesign(r.file(s, "design", "transfer")), base);
+        designFile = r.file(s, "design", "transfer");
+        return transferPlan(loadDesign(designFile), base);
     }
-    throw r.error("kind", "\"" + kind + "\" is not stabilizers, scaling or transfer");
+    throw r.error("kind", "\"" + kind + "\" is not stabilizers, scaling, transfer or variants");
 }
 
 // The kind's own checks (a depth out of range, a repeated width) name the spec and the kind.
-ExperimentPlan kindPlan(const SpecReader& r, const json& j, const std::string& kind, const TrainConfig& base) {
+ExperimentPlan kindPlan(const SpecReader& r, const json& j, const std::string& kind, const TrainConfig& base,
+                        std::string& designFile) {
     try {
-        return kindPlanUnchecked(r, j, kind, base);
+        return kindPlanUnchecked(r, j, kind, base, designFile);
     } catch (const std::invalid_argument& e) {
         throw r.error(kind, e.what());
     }
@@ -131,13 +153,13 @@ ExperimentSpec readExperimentSpec(const std::string& path) {
     const json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) throw ExperimentError(path + ": not valid JSON");
     const SpecReader r{path, fs::absolute(path).parent_path()};
-    r.onlyKnown(j, {"format", "kind", "out", "training", "stabilizers", "scaling", "transfer"}, "");
+    r.onlyKnown(j, {"format", "kind", "out", "training", "stabilizers", "scaling", "transfer", "variants"}, "");
     if (j.value("format", "") != kExperimentSpecFormat)
         throw r.error("format", "expected \"" + std::string(kExperimentSpecFormat) + "\"");
     const json& kind = r.need(j, "kind", "");
     if (!kind.is_string()) throw r.error("kind", "not a string");
     ExperimentSpec spec;
-    spec.plan = kindPlan(r, j, kind.get<std::string>(), training(r, j));
+    spec.plan = kindPlan(r, j, kind.get<std::string>(), training(r, j), spec.design);
     if (j.contains("out")) spec.out = r.file(j, "out", "");
     return spec;
 }

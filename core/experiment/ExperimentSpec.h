@@ -12,7 +12,8 @@ inline constexpr const char* kExperimentSpecFormat = "strata.experiment-spec/1";
 
 struct ExperimentSpec {
     ExperimentPlan plan;
-    std::string out;  // the folder the spec names ("" when it names none)
+    std::string out;     // the folder the spec names ("" when it names none)
+    std::string design;  // the design file the variants come from ("" for stabilizers)
 };
 
 // Reads SPEC.json. Paths in it are relative to its folder. Throws ExperimentError naming the

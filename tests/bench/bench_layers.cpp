@@ -48,6 +48,7 @@ struct Settings {
     int64_t batch = 64;
     int threads = 2;
     int steps = 30;
+    bool channelsLast = false;
     std::vector<std::string> precisions{"fp32", "bf16"};
     std::vector<std::string> designs;
 };
@@ -362,7 +363,12 @@ void profileDesign(const std::string& arg, const Settings& s, double bandwidth) 
         torch::manual_seed(0);
         GraphModule model(design, 10);
         model->train();
-        const StepBatch b = randomBatch(model, s.batch);
+        StepBatch b = randomBatch(model, s.batch);
+        if (s.channelsLast) {
+            for (auto& p : model->parameters())
+                if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+            b.images = b.images.contiguous(at::MemoryFormat::ChannelsLast);
+        }
         const double trainFlop = 3 * 2 * designMacs(model);
         const StepFigures f = measureSteps(model, b, bf16, s.steps);
         const double imagesPerSecond = double(s.batch) / (f.ms / 1e3);
@@ -390,6 +396,7 @@ Settings parseArgs(int argc, char** argv) {
         if (a == "--batch" && hasValue) s.batch = std::stol(argv[++i]);
         else if (a == "--threads" && hasValue) s.threads = std::stoi(argv[++i]);
         else if (a == "--steps" && hasValue) s.steps = std::stoi(argv[++i]);
+        else if (a == "--channels-last") s.channelsLast = true;
         else if (a == "--precision" && hasValue) {
             const std::string p = argv[++i];
             s.precisions = p == "both" ? std::vector<std::string>{"fp32", "bf16"} : std::vector<std::string>{p};

@@ -1,12 +1,14 @@
 // Experiments without training (docs/ARCHITECTURE.md §3, §9): experiment.json written and
 // read back with every field (kind details, the fit), readExperimentFile's errors naming the
 // field; the power-law fit on points with a known exponent; the scaling kind's fit over its
-// variants; experiment spec files read into the variants they describe, and their errors;
-// a prepared folder listed as `strata train` commands.
+// variants; the variants kind's combinations of widths and settings, and its errors;
+// experiment spec files read into the variants they describe, and their errors; a prepared
+// folder listed as `strata train` commands; where an experiment goes when no folder is named.
 #include "experiment/ExperimentFile.h"
 #include "experiment/ExperimentKinds.h"
 #include "experiment/ExperimentRunner.h"
 #include "experiment/ExperimentSpec.h"
+#include "runs/OutputFolders.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -26,6 +28,16 @@ using nlohmann::json;
 namespace {
 
 QString efText(const std::string& s) { return QString::fromStdString(s); }
+
+// What `f` throws as std::invalid_argument, or "" when it throws nothing.
+QString efInvalid(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const std::invalid_argument& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
 
 // What `f` throws as ExperimentError, or "" when it throws nothing.
 QString efExperimentError(const std::function<void()>& f) {
@@ -344,6 +356,134 @@ private slots:
         QCOMPARE(efText(half.design.name), QString("tiny-cnn-w0.5"));
     }
 
+    // Every combination of the widths and the settings' values, widths first and the settings
+    // in a fixed order; names from the lists with several values; the rest of the settings shared.
+    void variantsPlanCombinesWidthsAndSettings() {
+        const Design design = loadDesign(test::writeText(path("var/tiny.strata.json"), test::tinyCnnDesign(8)).toStdString());
+        TrainConfig base;
+        base.data = data_.toStdString();
+        base.seed = 5;
+        base.epochs = 2;
+        VariantAxes axes;
+        axes.widths = {0.5, 1};
+        // Given in another order than they name the variants: optimizer before lr.
+        axes.settings["lr"] = {0.01};
+        axes.settings["optimizer"] = {"sgd", "adam"};
+        const ExperimentPlan plan = variantsPlan(design, axes, base);
+        QCOMPARE(efText(plan.kind), QString("variants"));
+        QStringList names;
+        for (const PlannedVariant& v : plan.variants) names << efText(v.record.name);
+        QCOMPARE(names, QStringList({"w0.5-sgd", "w0.5-adam", "w1-sgd", "w1-adam"}));
+        for (size_t i = 0; i < 4; ++i) {
+            const PlannedVariant& v = plan.variants[i];
+            QCOMPARE(v.config.lr, 0.01);
+            QCOMPARE(efText(v.config.optimizer), i % 2 ? QString("adam") : QString("sgd"));
+            QCOMPARE(v.config.seed, 5);
+            QCOMPARE(v.config.epochs, 2);
+            // What tells it apart: the lr, the same for all, is no detail.
+            QCOMPARE(v.record.details, json({{"width", i < 2 ? 0.5 : 1.0}, {"optimizer", v.config.optimizer}}));
+            QCOMPARE(v.design.findNode("conv1")->params.at("out_channels").get<int>(), i < 2 ? 4 : 8);
+        }
+        QCOMPARE(plan.spec.at("settings"), json({{"lr", {0.01}}, {"optimizer", {"sgd", "adam"}}}));
+        QCOMPARE(plan.spec.at("training").at("seed").get<int>(), 5);
+
+        // No widths: the design as it is. A lone variant is named by all its values.
+        VariantAxes lone;
+        lone.settings["batch_size"] = {32};
+        lone.settings["data_fraction"] = {0.5};
+        const ExperimentPlan one = variantsPlan(design, lone, base);
+        QCOMPARE(one.variants.size(), size_t(1));
+        QCOMPARE(efText(one.variants[0].record.name), QString("f0.5-b32"));
+        QCOMPARE(one.variants[0].config.batchSize, 32);
+        QCOMPARE(one.variants[0].config.dataFraction, 0.5);
+        QCOMPARE(one.variants[0].record.details, json({{"batch_size", 32}, {"data_fraction", 0.5}}));
+        QCOMPARE(efText(one.variants[0].design.name), efText(design.name));
+
+        // Errors name the setting or the option, before any variant is made.
+        const auto error = [&design, &base](VariantAxes a) { return efInvalid([&] { variantsPlan(design, a, base); }); };
+        QVERIFY(error(VariantAxes()).contains("at least one"));
+        VariantAxes bad;
+        bad.settings["data"] = {"elsewhere"};
+        QVERIFY2(error(bad).startsWith("data: not a setting the variants can differ in"), qPrintable(error(bad)));
+        bad.settings = {{"lr", {"fast"}}};
+        QVERIFY2(error(bad).startsWith("lr: \"fast\" is not a number"), qPrintable(error(bad)));
+        bad.settings = {{"batch_size", {8.5}}};
+        QVERIFY2(error(bad).startsWith("batch_size: 8.5 is not a whole number"), qPrintable(error(bad)));
+        bad.settings = {{"optimizer", {"sgd", "sgd"}}};
+        QVERIFY2(error(bad).startsWith("optimizer: repeats the value \"sgd\""), qPrintable(error(bad)));
+        bad.settings = {{"lr", {0.01, 50}}};
+        QVERIFY2(error(bad).startsWith("--lr must be in (0, 10]"), qPrintable(error(bad)));
+        bad.settings.clear();
+        bad.widths = {1, 0.5, 1};
+        QVERIFY2(error(bad).startsWith("widths: repeats the value 1"), qPrintable(error(bad)));
+    }
+
+    void variantsSpecNamesItsDesign() {
+        json spec = baseSpec("variants");
+        spec["variants"] = {{"design", "designs/tiny.strata.json"},
+                            {"widths", {2}},
+                            {"settings", {{"lr", {0.1, 0.01}}, {"batch_size", {4}}}}};
+        const QString design = test::writeText(path("vspec/designs/tiny.strata.json"), test::tinyCnnDesign(8));
+        const ExperimentSpec s = readExperimentSpec(writeSpec("vspec", spec).toStdString());
+        QCOMPARE(efText(s.design), design);
+        QCOMPARE(efText(s.plan.kind), QString("variants"));
+        QStringList names;
+        for (const PlannedVariant& v : s.plan.variants) names << efText(v.record.name);
+        QCOMPARE(names, QStringList({"lr0.1", "lr0.01"}));
+        QCOMPARE(s.plan.variants[1].config.batchSize, 4);
+        QCOMPARE(efText(s.plan.variants[1].config.data), data_);
+
+        json j = spec;
+        j["variants"]["settings"]["lr"] = 0.1;
+        expectSpecError("vspec", j, ": variants.settings.lr: not a list of values");
+        j = spec;
+        j["variants"]["settings"] = {{"seeds", {1, 2}}};
+        expectSpecError("vspec", j, ": variants: seeds: not a setting the variants can differ in");
+        j = spec;
+        j["variants"]["grid"] = true;
+        expectSpecError("vspec", j, ": variants.grid: unknown field");
+        j = spec;
+        j["variants"].erase("design");
+        expectSpecError("vspec", j, ": variants.design: missing");
+        // The other kinds name their design file too; stabilizers have none.
+        json scaling = baseSpec("scaling");
+        scaling["scaling"] = {{"design", "designs/tiny.strata.json"}, {"widths", {1}}};
+        QCOMPARE(efText(readExperimentSpec(writeSpec("vspec", scaling).toStdString()).design), design);
+        QVERIFY(readExperimentSpec(writeSpec("vspec", baseSpec("stabilizers")).toStdString()).design.empty());
+    }
+
+    // With no folder named, an experiment goes to experiments/<kind>-<time> in the folder that
+    // holds the design's runs: beside a design file, else in $XDG_DATA_HOME/strata (also for a
+    // template or a folder that cannot be written); never into an existing folder.
+    void defaultFolderIsBesideTheDesignElseTheDataHome() {
+        const QByteArray saved = qgetenv("XDG_DATA_HOME");
+        const QString xdg = path("xdg");
+        qputenv("XDG_DATA_HOME", xdg.toUtf8());
+        QCOMPARE(efText(userDataFolder()), xdg + "/strata");
+        const QString design = test::writeText(path("beside/net.strata.json"), test::tinyCnnDesign(8));
+        const QString beside = QFileInfo(path("beside")).canonicalFilePath();
+        QCOMPARE(efText(designOutputFolder(design.toStdString())), beside);
+        QCOMPARE(efText(defaultRunsFolder(design.toStdString())), beside + "/runs");
+        const QRegularExpression stamp("^" + QRegularExpression::escape(beside) + "/experiments/scaling-\\d{8}-\\d{6}$");
+        const QString folder = efText(defaultExperimentFolder(design.toStdString(), "scaling"));
+        QVERIFY2(stamp.match(folder).hasMatch(), qPrintable(folder));
+        QVERIFY(efText(defaultExperimentFolder("", "stabilizers")).startsWith(xdg + "/strata/experiments/stabilizers-"));
+        const QString templ = test::writeText(path("repo/resources/templates/net.strata.json"), test::tinyCnnDesign(8));
+        QVERIFY(efText(defaultExperimentFolder(templ.toStdString(), "variants")).startsWith(xdg + "/strata/experiments/variants-"));
+        QVERIFY(efText(defaultExperimentFolder(path("missing/net.strata.json").toStdString(), "scaling")).startsWith(xdg + "/"));
+        // A folder that exists already is skipped (two starts within one second).
+        QDir().mkpath(folder);
+        const QString next = efText(defaultExperimentFolder(design.toStdString(), "scaling"));
+        QVERIFY2(next == folder + "-2" || (stamp.match(next).hasMatch() && next != folder), qPrintable(next));
+        // XDG_DATA_HOME unset or relative: ~/.local/share.
+        qputenv("XDG_DATA_HOME", "relative/share");
+        QCOMPARE(efText(userDataFolder()), QDir::homePath() + "/.local/share/strata");
+        qunsetenv("XDG_DATA_HOME");
+        QCOMPARE(efText(userDataFolder()), QDir::homePath() + "/.local/share/strata");
+        if (!saved.isEmpty()) qputenv("XDG_DATA_HOME", saved);
+        QVERIFY(QRegularExpression("^\\d{8}-\\d{6}$").match(efText(localTimestamp())).hasMatch());
+    }
+
     void specErrorsNameTheField() {
         test::writeText(path("errs/tiny.strata.json"), test::tinyCnnDesign(8));
         json scaling = baseSpec("scaling");
@@ -371,7 +511,7 @@ private slots:
         expectSpecError("errs", j, ": training: not an object");
         j = scaling;
         j["kind"] = "sideways";
-        expectSpecError("errs", j, ": kind: \"sideways\" is not stabilizers, scaling or transfer");
+        expectSpecError("errs", j, ": kind: \"sideways\" is not stabilizers, scaling, transfer or variants");
         j = scaling;
         j.erase("kind");
         expectSpecError("errs", j, ": kind: missing");

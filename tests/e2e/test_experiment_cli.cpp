@@ -3,7 +3,8 @@
 // the table (and the fit); a killed experiment resumes to exactly the results of one that was
 // never interrupted; --jobs 2 equals --jobs 1 at equal threads per variant; a variant that
 // fails leaves the others complete (exit 1); bad input exits 2 with one `error:` line naming
-// the field or file; `run SPEC --list` prints train commands whose runs `collect` gathers.
+// the field or file; `run SPEC --list` prints train commands whose runs `collect` gathers;
+// without --out an experiment goes beside its design file, else under $XDG_DATA_HOME/strata.
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -380,6 +381,48 @@ private slots:
         const StrataRun again = runStrata({"experiment", "resume", dir});
         QCOMPARE(again.code, 1);
         QVERIFY2(!again.err.contains("variant "), qPrintable(again.err));
+    }
+
+    // Without --out: experiments/<kind>-<time> beside the design file (scaling; a spec's
+    // variants, whose design is a file), else under $XDG_DATA_HOME/strata (stabilizers build
+    // their stack), as the studio's runs go.
+    void defaultFolderBesideTheDesignElseTheDataHome() {
+        writeText(path("own/tiny.strata.json"), tinyCnnDesign(8));
+        const QString beside = QFileInfo(path("own")).canonicalFilePath(), share = path("share");
+        const QString spec = writeText(path("specs/variants.json"), R"({"format": "strata.experiment-spec/1", "kind": "variants",
+ "training": {"data": "../data", "epochs": 1, "batch_size": 12, "threads": 1},
+ "variants": {"design": "../own/tiny.strata.json", "settings": {"lr": [0.01, 0.001]}}})");
+        const QStringList quick{"--epochs", "1", "--batch-size", "12", "--threads", "1"};
+        const QByteArray saved = qgetenv("XDG_DATA_HOME");
+        qputenv("XDG_DATA_HOME", share.toUtf8());  // the strata started below inherit it
+        const StrataRun scaling =
+            runStrata(QStringList{"experiment", "scaling", path("own/tiny.strata.json"), "--data", data_, "--widths", "1"} + quick);
+        const StrataRun stabilizers =
+            runStrata(QStringList{"experiment", "stabilizers", "--data", data_, "--depth", "1", "--width", "2"} + quick);
+        const StrataRun variants = runStrata({"experiment", "run", spec});
+        if (saved.isEmpty()) qunsetenv("XDG_DATA_HOME");
+        else qputenv("XDG_DATA_HOME", saved);
+
+        // The folder each printed, checked against where it should be.
+        const auto folderOf = [](const StrataRun& r) {
+            const QRegularExpressionMatch m = QRegularExpression("\\nexperiment: (.*)/experiment\\.json\\n").match(r.out);
+            return m.hasMatch() ? m.captured(1) : QString();
+        };
+        const QList<std::pair<const StrataRun*, QString>> expected = {
+            {&scaling, beside + "/experiments/scaling-"},
+            {&stabilizers, share + "/strata/experiments/stabilizers-"},
+            {&variants, beside + "/experiments/variants-"}};
+        for (const auto& [r, prefix] : expected) {
+            QVERIFY2(r->code == 0, qPrintable(r->err));
+            const QString dir = folderOf(*r);
+            QVERIFY2(dir.startsWith(prefix) && QRegularExpression("-\\d{8}-\\d{6}$").match(dir).hasMatch(),
+                     qPrintable(dir + "  (expected " + prefix + "<time>)\n" + r->out));
+            for (const auto& v : expVariants(dir)) QCOMPARE(v["status"].toString(), QString("done"));
+        }
+        // The variants are an experiment like the others: `show` reads them back.
+        const StrataRun show = runStrata({"experiment", "show", folderOf(variants)});
+        QVERIFY2(show.code == 0 && show.out.startsWith("variants experiment, 2 variants\n"), qPrintable(show.out + show.err));
+        QVERIFY2(show.out.contains(QRegularExpression("\\nlr0\\.001 +0\\.001 +[0-9,]+ +done ")), qPrintable(show.out));
     }
 
     void badInputExitsTwoNamingIt() {

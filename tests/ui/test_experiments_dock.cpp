@@ -4,10 +4,14 @@
 // curves and their gradient heat maps on one colour scale; a scaling experiment written
 // without training shows its log-log points, the recorded fit line and b, R² in the legend; a
 // running experiment updates the queue's status and progress live; Stop leaves it resumable
-// and Resume completes it. The dock is registered for `strata --show experiments`.
-// Offscreen, with the settings in Qt's test location.
+// and Resume completes it; the variants of the open design make one variant per combination of
+// the widths and settings given, train into a folder beside the design file (stabilizers, with
+// no design file, under $XDG_DATA_HOME/strata) and open again with the fields as they were.
+// The dock is registered for `strata --show experiments`. Offscreen, with the settings in
+// Qt's test location and XDG_DATA_HOME in the temporary folder.
 #include <QtTest/QtTest>
 
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -35,6 +39,7 @@
 #include "experiments/QueueTable.h"
 #include "experiments/ResultsTable.h"
 #include "experiments/ScalingPlots.h"
+#include "experiments/VariantsPage.h"
 #include "insight/GradientHeatmap.h"
 #include "support/TestData.h"
 #include "widgets/ThrottledPlot.h"
@@ -58,10 +63,13 @@ TrainConfig expDockConfig(const QString& data, int epochs) {
     return c;
 }
 
-ExperimentInputs expDockInputs(const QString& data, const QString& parent, int epochs) {
+// What the studio hands the dock: the design saved at `designPath` as the open one (none
+// when "": an unsaved design), the tiny experiment's settings on `data`.
+ExperimentInputs expDockInputs(const QString& data, const QString& designPath, int epochs) {
     ExperimentInputs in;
+    if (!designPath.isEmpty()) in.design = loadDesign(designPath.toStdString());
+    in.designPath = designPath;
     in.config = expDockConfig(data, epochs);
-    in.parentFolder = parent;
     return in;
 }
 
@@ -103,6 +111,10 @@ class ExperimentsDockTest : public QObject {
     QTemporaryDir tmp_;
     QString data_;
     QString finished_;  // a stabilizers experiment trained in initTestCase
+    QString xdg_;       // XDG_DATA_HOME: where experiments without a design file go
+
+    // The tiny CNN saved as `folder`/tiny.strata.json.
+    QString saveDesign(const QString& folder) { return test::writeText(tmp_.filePath(folder + "/tiny.strata.json"), test::tinyCnnDesign(8)); }
 
     // Waits for an opened experiment to be shown.
     static bool openAndWait(ExperimentsPanel& panel, const QString& dir) {
@@ -117,6 +129,8 @@ private slots:
         QCoreApplication::setOrganizationName("StrataTest");
         QCoreApplication::setApplicationName("strata-ui-test");
         QVERIFY(tmp_.isValid());
+        xdg_ = tmp_.filePath("xdg");
+        qputenv("XDG_DATA_HOME", xdg_.toUtf8());
         data_ = tmp_.filePath("data");
         test::makeImageFolder(data_, {"a", "b"}, 12, 8, 5);
         // The engine's own run, as `strata experiment stabilizers` makes it.
@@ -262,7 +276,8 @@ private slots:
         ExperimentsPanel panel;
         panel.resize(1400, 500);
         panel.show();
-        panel.setInputsSource([this] { return expDockInputs(data_, tmp_.filePath("live"), 2); });
+        const QString design = saveDesign("live");
+        panel.setInputsSource([this, design] { return expDockInputs(data_, design, 2); });
         panel.setup()->setKind(ExperimentSetup::Stabilizers);
         panel.setup()->depthBox()->setValue(2);
         panel.setup()->blockWidthBox()->setValue(4);
@@ -305,7 +320,10 @@ private slots:
         QCOMPARE(panel.gradients()->filledCount(), 4);
         QVERIFY(panel.startButton()->isEnabled());
         QVERIFY(!panel.stopButton()->isEnabled());
-        QVERIFY(panel.folder().startsWith(QFileInfo(tmp_.filePath("live")).absoluteFilePath() + "/stack-stabilizers-"));
+        // The stack is no design file: the folder is where the command line puts it, not beside
+        // the open design.
+        QVERIFY2(panel.folder().startsWith(xdg_ + "/strata/experiments/stabilizers-"), qPrintable(panel.folder()));
+        QVERIFY(!QFileInfo::exists(tmp_.filePath("live/experiments")));
     }
 
     void stopLeavesItResumableAndResumeCompletesIt() {
@@ -313,7 +331,7 @@ private slots:
         ExperimentsPanel panel;
         panel.resize(1400, 500);
         panel.show();
-        panel.setInputsSource([this] { return expDockInputs(data_, tmp_.filePath("stopped"), kEpochs); });
+        panel.setInputsSource([this] { return expDockInputs(data_, QString(), kEpochs); });
         panel.setup()->depthBox()->setValue(2);
         panel.setup()->blockWidthBox()->setValue(4);
         bool asked = false, stopped = false;
@@ -355,6 +373,115 @@ private slots:
         QVERIFY(!panel.resumeButton()->isEnabled());
     }
 
+    // The variants of the open design: one per combination of the values given (the last list
+    // turning fastest), the rest of the training settings shared, each from the open design.
+    void variantsOfTheOpenDesignMakeTheirPlan() {
+        ExperimentSetup setup;
+        setup.setKind(ExperimentSetup::Variants);
+        QCOMPARE(setup.kindName(), QString("variants"));
+        VariantsPage* page = setup.variantsPage();
+        page->widthsEdit()->setText("0.5, 1");
+        page->lrsEdit()->setText("0.01 0.001");
+        page->optimizerBox("sgd")->setChecked(true);
+        page->batchSizesEdit()->setText("8");
+        QVERIFY2(page->countLabel()->text() == "4 variants, one per combination", qPrintable(page->countLabel()->text()));
+        const QString design = saveDesign("plan");
+        ExperimentInputs in = expDockInputs(data_, design, 2);
+        QString problem;
+        const ExperimentQueue::PlanMaker maker = setup.planMaker(in, &problem);
+        QVERIFY2(maker, qPrintable(problem));
+        const ExperimentPlan plan = maker();
+        QCOMPARE(QString::fromStdString(plan.kind), QString("variants"));
+        QStringList names;
+        for (const PlannedVariant& v : plan.variants) names << QString::fromStdString(v.record.name);
+        // Only the lists with several values name the variants.
+        QCOMPARE(names, QStringList({"w0.5-lr0.01", "w0.5-lr0.001", "w1-lr0.01", "w1-lr0.001"}));
+        for (size_t i = 0; i < plan.variants.size(); ++i) {
+            const PlannedVariant& v = plan.variants[i];
+            const double width = i < 2 ? 0.5 : 1.0, lr = i % 2 ? 0.001 : 0.01;
+            QCOMPARE(v.config.lr, lr);
+            QCOMPARE(QString::fromStdString(v.config.optimizer), QString("sgd"));
+            QCOMPARE(v.config.batchSize, 8);
+            // The rest as the studio's settings say, the same for every variant.
+            QCOMPARE(v.config.epochs, 2);
+            QCOMPARE(v.config.seed, in.config.seed);
+            QCOMPARE(v.config.data, in.config.data);
+            QCOMPARE(v.config.dataFraction, 1.0);
+            // What sets it apart (the Results table's "Differs by"): the lists with several values.
+            QCOMPARE(v.record.details, nlohmann::json({{"width", width}, {"lr", lr}}));
+            QCOMPARE(v.design.findNode("conv1")->params.at("out_channels").get<int>(), width == 0.5 ? 4 : 8);
+        }
+        QCOMPARE(plan.spec.at("widths"), nlohmann::json({0.5, 1.0}));
+        QCOMPARE(plan.spec.at("settings").at("lr"), nlohmann::json({0.01, 0.001}));
+
+        // The folder: beside the design file, as its runs; without one, under XDG_DATA_HOME;
+        // stabilizers (whose stack is no file) there too.
+        const QRegularExpression stamped("/experiments/variants-\\d{8}-\\d{6}$");
+        const QString beside = setup.newFolder(in);
+        QVERIFY2(beside.startsWith(QFileInfo(tmp_.filePath("plan")).canonicalFilePath() + "/experiments/variants-") &&
+                     stamped.match(beside).hasMatch(),
+                 qPrintable(beside));
+        in.designPath.clear();
+        QVERIFY2(setup.newFolder(in).startsWith(xdg_ + "/strata/experiments/variants-"), qPrintable(setup.newFolder(in)));
+        in.designPath = design;
+        setup.setKind(ExperimentSetup::Stabilizers);
+        QVERIFY2(setup.newFolder(in).startsWith(xdg_ + "/strata/experiments/stabilizers-"), qPrintable(setup.newFolder(in)));
+    }
+
+    // Started from the dock, the variants train into a folder beside the design, as a normal
+    // experiment; opened again, the dock shows its kind and values, so Start repeats it.
+    void variantsTrainBesideTheDesignAndOpenAgain() {
+        const QString design = saveDesign("variants");
+        QString dir;
+        {
+            ExperimentsPanel panel;
+            panel.resize(1400, 500);
+            panel.show();
+            panel.setInputsSource([this, design] { return expDockInputs(data_, design, 1); });
+            panel.setup()->setKind(ExperimentSetup::Variants);
+            VariantsPage* page = panel.setup()->variantsPage();
+            page->widthsEdit()->setText("0.5");
+            page->optimizerBox("sgd")->setChecked(true);
+            page->optimizerBox("adam")->setChecked(true);
+            bool ended = false;
+            connect(&panel, &ExperimentsPanel::finished, &panel, [&](bool stopped, const QString& error) {
+                ended = true;
+                QVERIFY(!stopped);
+                QVERIFY2(error.isEmpty(), qPrintable(error));
+            });
+            QString error;
+            QVERIFY2(panel.startExperiment(&error), qPrintable(error));
+            QTRY_VERIFY_WITH_TIMEOUT(ended, kExperimentWaitMs);
+            dir = panel.folder();
+        }
+        QVERIFY2(dir.startsWith(QFileInfo(tmp_.filePath("variants")).canonicalFilePath() + "/experiments/variants-"), qPrintable(dir));
+        const Experiment e = readExperimentFile(experimentFileIn(dir.toStdString()));
+        QCOMPARE(QString::fromStdString(e.kind), QString("variants"));
+        QCOMPARE(e.variants.size(), size_t(2));
+        const QStringList names{"sgd", "adam"};
+        for (size_t i = 0; i < 2; ++i) {
+            const ExperimentVariant& v = e.variants[i];
+            QCOMPARE(QString::fromStdString(v.name), names[int(i)]);
+            QCOMPARE(QString::fromStdString(v.status), QString("done"));
+            QCOMPARE(QString::fromStdString(v.config.at("optimizer").get<std::string>()), names[int(i)]);
+            QVERIFY(QFileInfo::exists(QDir(dir).filePath(QString::fromStdString(v.run))));
+        }
+
+        ExperimentsPanel reopened;
+        reopened.resize(1400, 500);
+        reopened.show();
+        QVERIFY(openAndWait(reopened, dir));
+        QCOMPARE(reopened.setup()->kind(), ExperimentSetup::Variants);
+        VariantsPage* page = reopened.setup()->variantsPage();
+        QCOMPARE(page->widthsEdit()->text(), QString("0.5"));
+        QVERIFY(page->lrsEdit()->text().isEmpty());
+        QVERIFY(page->optimizerBox("sgd")->isChecked() && page->optimizerBox("adam")->isChecked());
+        QVERIFY(!page->optimizerBox("adamw")->isChecked());
+        QCOMPARE(reopened.tabs()->currentIndex(), int(ExperimentsPanel::CurvesTab));
+        QCOMPARE(reopened.results()->rowCount(), 2);
+        QCOMPARE(reopened.results()->item(1, ResultsTable::DiffersColumn)->text(), QString("optimizer adam"));
+    }
+
     void refusesWithoutInputsOrWhileRunning() {
         ExperimentsPanel panel;
         QString error;
@@ -366,7 +493,8 @@ private slots:
         });
         QVERIFY(!panel.startExperiment(&error));
         QCOMPARE(error, QString("Choose a training image folder in the Dataset panel first."));
-        panel.setInputsSource([this] { return expDockInputs(data_, tmp_.filePath("bad"), 1); });
+        const QString design = saveDesign("bad");
+        panel.setInputsSource([this, design] { return expDockInputs(data_, design, 1); });
         panel.setup()->setKind(ExperimentSetup::Scaling);
         panel.setup()->widthsEdit()->setText("0.5, wide");
         QVERIFY(!panel.startExperiment(&error));
@@ -374,7 +502,18 @@ private slots:
         panel.setup()->setKind(ExperimentSetup::Transfer);
         QVERIFY(!panel.startExperiment(&error));  // no source run
         QVERIFY(!panel.resumeExperiment(&error));  // nothing open
-        QVERIFY(!QFileInfo::exists(tmp_.filePath("bad")));
+        panel.setup()->setKind(ExperimentSetup::Variants);
+        panel.setup()->variantsPage()->widthsEdit()->clear();
+        QVERIFY(!panel.startExperiment(&error));  // nothing to vary
+        QVERIFY2(error.contains("at least one"), qPrintable(error));
+        panel.setup()->variantsPage()->fractionsEdit()->setText("0.5, 2");
+        QVERIFY(!panel.startExperiment(&error));  // refused before anything starts
+        QVERIFY2(error.contains("--data-fraction"), qPrintable(error));
+        panel.setup()->variantsPage()->fractionsEdit()->setText("0.5");
+        panel.setup()->variantsPage()->batchSizesEdit()->setText("8.5");
+        QVERIFY(!panel.startExperiment(&error));
+        QVERIFY2(error.contains("8.5"), qPrintable(error));
+        QVERIFY(!QFileInfo::exists(tmp_.filePath("bad/experiments")));
     }
 
     void isADockOfTheStudio() {

@@ -1,12 +1,10 @@
 #include "experiments/ExperimentSetup.h"
 
 #include <QComboBox>
-#include <QDateTime>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
-#include <QRegularExpression>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QToolButton>
@@ -15,6 +13,8 @@
 #include <vector>
 
 #include "experiment/ExperimentKinds.h"
+#include "experiments/NumberLists.h"
+#include "experiments/VariantsPage.h"
 
 namespace strata {
 
@@ -22,22 +22,6 @@ namespace {
 // As `strata experiment stabilizers` allows (design/DesignTransforms.h).
 constexpr int kMaxDepth = 200;
 constexpr int kMaxBlockWidth = 4096;
-
-// "0.25, 0.5 1" -> {0.25, 0.5, 1}; false, with the reason, for anything that is not a
-// positive number.
-bool parseNumbers(const QString& text, const QString& field, std::vector<double>& out, QString* problem) {
-    out.clear();
-    for (const QString& part : text.split(QRegularExpression("[,;\\s]+"), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const double v = part.toDouble(&ok);
-        if (!ok || !(v > 0)) {
-            if (problem) *problem = QObject::tr("%1: \"%2\" is not a positive number.").arg(field, part);
-            return false;
-        }
-        out.push_back(v);
-    }
-    return true;
-}
 }  // namespace
 
 ExperimentSetup::ExperimentSetup(QWidget* parent) : QWidget(parent) {
@@ -45,10 +29,13 @@ ExperimentSetup::ExperimentSetup(QWidget* parent) : QWidget(parent) {
     kind_->setObjectName("experimentKind");
     kind_->addItem(tr("Stabilizers: plain, BatchNorm, residual, both"));
     kind_->addItem(tr("Scaling: widths and data fractions"));
+    kind_->addItem(tr("Variants of the open design: widths, data, settings"));
     kind_->addItem(tr("Transfer: how far down features transfer"));
-    pages_ = new QStackedWidget(this);
+    pages_ = new QStackedWidget(this);  // in the order of Kind
     pages_->addWidget(stabilizersPage());
     pages_->addWidget(scalingPage());
+    variants_ = new VariantsPage(this);
+    pages_->addWidget(variants_);
     pages_->addWidget(transferPage());
     connect(kind_, &QComboBox::currentIndexChanged, this, &ExperimentSetup::fitPage);
     fitPage(0);
@@ -128,18 +115,9 @@ ExperimentSetup::Kind ExperimentSetup::kind() const { return Kind(kind_->current
 void ExperimentSetup::setKind(Kind kind) { kind_->setCurrentIndex(int(kind)); }
 
 QString ExperimentSetup::kindName() const {
-    static const char* const names[] = {"stabilizers", "scaling", "transfer"};
+    static const char* const names[] = {"stabilizers", "scaling", "variants", "transfer"};
     return QString::fromLatin1(names[kind()]);
 }
-
-namespace {
-QString numberList(const nlohmann::json& values) {
-    QStringList out;
-    for (const nlohmann::json& v : values)
-        if (v.is_number()) out << QString::number(v.get<double>(), 'g', 6);
-    return out.join(QStringLiteral(", "));
-}
-}  // namespace
 
 void ExperimentSetup::showExperiment(const Experiment& e) {
     const nlohmann::json& spec = e.spec;
@@ -154,18 +132,33 @@ void ExperimentSetup::showExperiment(const Experiment& e) {
         if (a >= 0) activation_->setCurrentIndex(a);
     } else if (e.kind == "scaling") {
         setKind(Scaling);
-        if (spec.contains("widths")) widths_->setText(numberList(spec.at("widths")));
-        if (spec.contains("fractions")) fractions_->setText(numberList(spec.at("fractions")));
+        if (spec.contains("widths")) widths_->setText(numberListText(spec.at("widths")));
+        if (spec.contains("fractions")) fractions_->setText(numberListText(spec.at("fractions")));
+    } else if (e.kind == "variants") {
+        setKind(Variants);
+        variants_->showSpec(spec);
     } else if (e.kind == "transfer") {
         setKind(Transfer);
         source_->setText(QString::fromStdString(jsonText(spec, "init_from")));
     }
 }
 
-QString ExperimentSetup::folderName(const ExperimentInputs& inputs) const {
-    const std::string design = kind() == Stabilizers ? "stack" : inputs.design.name.empty() ? "design" : inputs.design.name;
-    return QStringLiteral("%1-%2-%3")
-        .arg(QString::fromStdString(design), kindName(), QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+QString ExperimentSetup::newFolder(const ExperimentInputs& inputs) const {
+    const QString design = kind() == Stabilizers ? QString() : inputs.designPath;
+    return QString::fromStdString(defaultExperimentFolder(design.toStdString(), kindName().toStdString()));
+}
+
+// Built here rather than on the worker: it reads no data, so a value out of range (a fraction
+// of 2, a learning rate of 50) is refused before anything starts.
+ExperimentQueue::PlanMaker ExperimentSetup::variantsMaker(const ExperimentInputs& inputs, QString* problem) const {
+    VariantAxes axes;
+    if (!variants_->axes(axes, problem)) return {};
+    try {
+        return [plan = variantsPlan(inputs.design, axes, inputs.config)] { return plan; };
+    } catch (const std::exception& e) {
+        if (problem) *problem = QString::fromStdString(e.what());
+        return {};
+    }
 }
 
 ExperimentQueue::PlanMaker ExperimentSetup::planMaker(const ExperimentInputs& inputs, QString* problem) const {
@@ -187,8 +180,8 @@ ExperimentQueue::PlanMaker ExperimentSetup::planMaker(const ExperimentInputs& in
     }
     case Scaling: {
         std::vector<double> widths, fractions;
-        if (!parseNumbers(widths_->text(), tr("Widths"), widths, problem) ||
-            !parseNumbers(fractions_->text(), tr("Data fractions"), fractions, problem))
+        if (!parseNumberList(widths_->text(), tr("Widths"), widths, problem) ||
+            !parseNumberList(fractions_->text(), tr("Data fractions"), fractions, problem))
             return {};
         if (widths.empty()) {
             if (problem) *problem = tr("Widths: give at least one width multiplier.");
@@ -196,6 +189,8 @@ ExperimentQueue::PlanMaker ExperimentSetup::planMaker(const ExperimentInputs& in
         }
         return [design = inputs.design, widths, fractions, base] { return scalingPlan(design, widths, fractions, base); };
     }
+    case Variants:
+        return variantsMaker(inputs, problem);
     case Transfer: {
         TrainConfig config = base;
         if (!source_->text().trimmed().isEmpty()) config.initFrom = source_->text().trimmed().toStdString();

@@ -1,9 +1,11 @@
 #pragma once
 // What experiment to start: its kind and the kind's own settings. Stabilizers: depth, block
 // width and activation of the deep stack it builds. Scaling: width multipliers and data
-// fractions of the open design. Transfer: the source run whose features the open design's
-// variants start from (the training settings' "start from" run when left empty). The data and
-// the training settings are the studio's current ones (ExperimentInputs), as for Train.
+// fractions of the open design. Variants: every combination of widths, data fractions and
+// training settings of the open design (VariantsPage). Transfer: the source run whose features
+// the open design's variants start from (the training settings' "start from" run when left
+// empty). The data and the training settings are the studio's current ones
+// (ExperimentInputs), as for Train.
 #include <QString>
 #include <QWidget>
 
@@ -18,34 +20,38 @@ class QStackedWidget;
 
 namespace strata {
 
+class VariantsPage;
+
 // What the studio hands the dock when Start is pressed.
 struct ExperimentInputs {
-    Design design;         // the open design (scaling, transfer)
-    TrainConfig config;    // the training settings with the dataset panel's folders
-    QString parentFolder;  // each new experiment gets a folder of its own in here
-    QString problem;       // why no experiment can start now ("" when one can)
+    Design design;       // the open design (scaling, variants, transfer)
+    QString designPath;  // its file ("" when never saved): new experiments go beside it
+    TrainConfig config;  // the training settings with the dataset panel's folders
+    QString problem;     // why no experiment can start now ("" when one can)
 };
 
 class ExperimentSetup : public QWidget {
     Q_OBJECT
 public:
-    enum Kind { Stabilizers, Scaling, Transfer };
+    enum Kind { Stabilizers, Scaling, Variants, Transfer };
 
     explicit ExperimentSetup(QWidget* parent = nullptr);
 
     Kind kind() const;
     void setKind(Kind kind);
-    // "stabilizers", "scaling", "transfer": the experiment file's kind.
+    // "stabilizers", "scaling", "variants", "transfer": the experiment file's kind.
     QString kindName() const;
     // Takes the kind and settings of an experiment that was opened, so Start repeats it (on
     // the studio's current data and settings). Other kinds leave the fields alone.
     void showExperiment(const Experiment& experiment);
-    // The plan of the chosen kind from `inputs`, built later on the queue's worker; null,
-    // with the reason in *problem, when a field is wrong.
+    // The plan of the chosen kind from `inputs`, built later on the queue's worker (variants,
+    // which read no data, are built at once); null, with the reason in *problem, when a field
+    // is wrong or the variants cannot be made.
     ExperimentQueue::PlanMaker planMaker(const ExperimentInputs& inputs, QString* problem) const;
-    // The name of a new experiment's folder: "<design>-<kind>-<yyyyMMdd-HHmmss>", as the
-    // command line names it ("stack" for stabilizers, which build their own design).
-    QString folderName(const ExperimentInputs& inputs) const;
+    // A new experiment's folder, where the command line puts it (defaultExperimentFolder):
+    // "experiments/<kind>-<yyyyMMdd-HHmmss>" beside the design file, or under
+    // $XDG_DATA_HOME/strata for an unsaved design and for stabilizers (their stack is no file).
+    QString newFolder(const ExperimentInputs& inputs) const;
 
     // The editors, for tests.
     QComboBox* kindBox() const { return kind_; }
@@ -55,12 +61,14 @@ public:
     QLineEdit* widthsEdit() const { return widths_; }
     QLineEdit* fractionsEdit() const { return fractions_; }
     QLineEdit* sourceEdit() const { return source_; }
+    VariantsPage* variantsPage() const { return variants_; }
 
 private:
     QWidget* stabilizersPage();
     QWidget* scalingPage();
     QWidget* transferPage();
     void chooseSource();
+    ExperimentQueue::PlanMaker variantsMaker(const ExperimentInputs& inputs, QString* problem) const;
     void fitPage(int index);
 
     QComboBox* kind_ = nullptr;
@@ -71,6 +79,7 @@ private:
     QLineEdit* widths_ = nullptr;
     QLineEdit* fractions_ = nullptr;
     QLineEdit* source_ = nullptr;
+    VariantsPage* variants_ = nullptr;
 };
 
 }  // namespace strata

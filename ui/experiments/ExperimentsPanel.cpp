@@ -130,7 +130,7 @@ bool ExperimentsPanel::startExperiment(QString* error) {
     QString why;
     ExperimentQueue::PlanMaker maker = setup_->planMaker(in, &why);
     if (!maker) return refuse(why, error);
-    const QString dir = QDir(in.parentFolder).absoluteFilePath(setup_->folderName(in));
+    const QString dir = setup_->newFolder(in);
     if (QFileInfo::exists(experimentFileIn(dir.toStdString()).c_str()))
         return refuse(tr("%1 already holds an experiment.").arg(dir), error);
     loader_->cancel();  // an Open still reading would replace what starts now
@@ -209,7 +209,10 @@ void ExperimentsPanel::display(const ExperimentView& view, bool live) {
 // An opened experiment comes up on the view its kind is about.
 void ExperimentsPanel::showKindTab() {
     const std::string& kind = view_.experiment.kind;
-    tabs_->setCurrentIndex(kind == "stabilizers" ? GradientsTab : kind == "scaling" ? ScalingTab : ResultsTab);
+    tabs_->setCurrentIndex(kind == "stabilizers" ? GradientsTab
+                           : kind == "scaling"   ? ScalingTab
+                           : kind == "variants"  ? CurvesTab
+                                                 : ResultsTab);
 }
 
 void ExperimentsPanel::onVariantStarted(int index, const ExperimentVariant& record) {

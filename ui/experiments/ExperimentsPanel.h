@@ -1,6 +1,7 @@
 #pragma once
 // The Experiments dock (docs/ARCHITECTURE.md §4): starts an experiment of a chosen kind on the
-// studio's data and training settings (stabilizers, scaling, transfer: §3), trains it in the
+// studio's data and training settings (stabilizers, scaling, variants of the open design,
+// transfer: §3) in a new folder (defaultExperimentFolder, as the command line), trains it in the
 // background (ExperimentQueue), and shows it as it goes: the queue with progress and time
 // left, the variants' curves overlaid, their gradient heat maps on one colour scale, for
 // scaling the log-log fits, and the results table. Stop leaves the experiment resumable;

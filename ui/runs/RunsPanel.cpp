@@ -19,6 +19,7 @@
 #include <cmath>
 #include <iterator>
 
+#include "runs/OutputFolders.h"
 #include "runs/RunColors.h"
 #include "runs/RunSummary.h"
 #include "runs/RunsCompareView.h"
@@ -305,18 +306,7 @@ void RunsPanel::selectRuns(const QStringList& paths) {
 int RunsPanel::overlayGraphCount() const { return plot_->graphCount(); }
 
 QString RunsPanel::defaultRunsFolder(const QString& designPath) {
-    QString dataHome = qEnvironmentVariable("XDG_DATA_HOME");
-    if (dataHome.isEmpty() || QDir::isRelativePath(dataHome)) dataHome = QDir::homePath() + "/.local/share";
-    const QString fallback = QDir::cleanPath(dataHome + "/strata/runs");
-    if (designPath.isEmpty()) return fallback;
-
-    const QFileInfo design(designPath);
-    const QFileInfo dirInfo(design.absolutePath());
-    const QString canonical = dirInfo.canonicalFilePath();
-    const QString dir = QDir::cleanPath(canonical.isEmpty() ? dirInfo.absoluteFilePath() : canonical) + "/";
-    const bool installedTemplate = dir.contains("/share/strata/templates/") || dir.contains("/resources/templates/");
-    if (installedTemplate || !dirInfo.isDir() || !dirInfo.isWritable()) return fallback;
-    return QDir::cleanPath(dir + "runs");
+    return QString::fromStdString(strata::defaultRunsFolder(designPath.toStdString()));
 }
 
 void RunsPanel::onSelectionChanged() {

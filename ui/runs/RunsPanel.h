@@ -57,7 +57,8 @@ public:
 
     // Where runs of the design at `designPath` go (docs/ARCHITECTURE.md §13): "<design dir>/runs", or
     // $XDG_DATA_HOME/strata/runs (default ~/.local/share/strata/runs) for an unsaved design,
-    // a design in a folder that is not writable, or an installed template.
+    // a design in a folder that is not writable, or an installed template (runs/OutputFolders.h,
+    // which the command line's experiments share).
     static QString defaultRunsFolder(const QString& designPath);
 
     // The tabs: "Runs" (the list and overlay) and "Compare" (the selected runs side by side).
