@@ -28,7 +28,10 @@ Batch BatchAssembler::make(const std::vector<int64_t>& indices, Augment augment,
     const int64_t n = int64_t(indices.size());
     const int64_t plane = height_ * width_, per = channels_ * plane, count = pixels_.size(0);
     Batch batch;
-    batch.images = torch::empty({n, channels_, height_, width_}, torch::kFloat32);
+    // Channels-last (NHWC in memory), as the training's convolutions take it: see
+    // GraphModuleImpl::useChannelsLast. The tensor's logical shape stays [N, C, H, W].
+    batch.images = torch::empty({n, channels_, height_, width_},
+                                torch::TensorOptions(torch::kFloat32).memory_format(at::MemoryFormat::ChannelsLast));
     batch.labels = torch::empty({n}, torch::kInt64);
     const uint8_t* src = pixels_.data_ptr<uint8_t>();
     const int64_t* labels = labels_.data_ptr<int64_t>();
@@ -48,10 +51,8 @@ Batch BatchAssembler::make(const std::vector<int64_t>& indices, Augment augment,
         const uint8_t* image = src + index * per;
         float* out = dst + i * per;
         if (!augmenting) {
-            for (int64_t c = 0; c < channels_; ++c) {
-                const float* lut = lut_.data() + c * 256;
-                for (int64_t k = 0; k < plane; ++k) out[c * plane + k] = lut[image[c * plane + k]];
-            }
+            for (int64_t k = 0; k < plane; ++k)
+                for (int64_t c = 0; c < channels_; ++c) out[k * channels_ + c] = lut_[size_t(c * 256 + image[c * plane + k])];
             continue;
         }
         int64_t dy = 0, dx = 0;
@@ -60,15 +61,14 @@ Batch BatchAssembler::make(const std::vector<int64_t>& indices, Augment augment,
             dx = int64_t((*rng)() % uint64_t(2 * pad + 1));
         }
         const bool flipThis = flip && ((*rng)() & 1);
-        for (int64_t c = 0; c < channels_; ++c) {
-            const float* lut = lut_.data() + c * 256;
-            for (int64_t y = 0; y < height_; ++y) {
-                const int64_t sy = y + dy - pad;
-                for (int64_t x = 0; x < width_; ++x) {
-                    const int64_t sx = (flipThis ? width_ - 1 - x : x) + dx - pad;
-                    const bool inside = sy >= 0 && sy < height_ && sx >= 0 && sx < width_;
-                    out[c * plane + y * width_ + x] = inside ? lut[image[c * plane + sy * width_ + sx]] : 0.0f;
-                }
+        for (int64_t y = 0; y < height_; ++y) {
+            const int64_t sy = y + dy - pad;
+            for (int64_t x = 0; x < width_; ++x) {
+                const int64_t sx = (flipThis ? width_ - 1 - x : x) + dx - pad;
+                const bool inside = sy >= 0 && sy < height_ && sx >= 0 && sx < width_;
+                float* pixel = out + (y * width_ + x) * channels_;
+                for (int64_t c = 0; c < channels_; ++c)
+                    pixel[c] = inside ? lut_[size_t(c * 256 + image[c * plane + sy * width_ + sx])] : 0.0f;
             }
         }
     }

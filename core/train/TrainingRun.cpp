@@ -173,6 +173,7 @@ void TrainingRun::buildModel() {
         torch::manual_seed(cfg_.seed);
         model_ = GraphModule(design_, data_.classCount());
     }
+    model_->useChannelsLast();  // before the optimizer, whose state takes the same layout
     if (source_) initializeFromSource();
     if (!frozen_.empty()) {
         model_->freeze(frozen_);

@@ -322,8 +322,9 @@ LayerFigures measureLayer(const std::function<torch::Tensor(const torch::Tensor&
 void printLayerRow(const CompiledLayer& layer, const LayerFigures& f, double flop, double bandwidth) {
     const double ms = f.forwardMs + f.backwardMs;
     const double gbPerSecond = (f.bytes / 1e9) / (ms / 1e3);
+    const std::string type = layer.type + (layer.runsAfter.empty() ? "" : " after " + layer.runsAfter);
     std::printf("    %-14s %-18s %8.2f %8.2f %8.1f %6.1f %5.0f%% %5.0f%% %5.0f%% %5.0f%% %5.0f%%\n", layer.id.c_str(),
-                layer.type.c_str(), f.forwardMs, f.backwardMs, flop > 0 ? flop / ms / 1e6 : 0.0, gbPerSecond,
+                type.c_str(), f.forwardMs, f.backwardMs, flop > 0 ? flop / ms / 1e6 : 0.0, gbPerSecond,
                 100 * gbPerSecond / bandwidth, 100 * f.shares.kernel, 100 * f.shares.conversion,
                 100 * f.shares.allocation, 100 * f.shares.autograd);
 }
@@ -346,7 +347,8 @@ void printLayers(GraphModule& model, const StepBatch& b, bool bf16, double bandw
         const auto* child = children.find(layers[i].id);
         if (!child || inputs == model->analysis().inputsOf.end() || inputs->second.size() != 1) continue;
         const auto run = [&model, i](const torch::Tensor& x) { return model->forwardLayer(i, x); };
-        const std::string& from = inputs->second.front();
+        // A ReLU deferred past its pool runs on the pool's output (same shape either way).
+        const std::string& from = layers[i].runsAfter.empty() ? inputs->second.front() : layers[i].runsAfter;
         const bool first = model->analysis().find(from)->type == "Input";
         const LayerFigures f = measureLayer(run, (*child)->parameters(), outputs.at(from), first, bf16);
         printLayerRow(layers[i], f, 3 * 2 * nodeMacs(layers[i], **child) * double(b.images.size(0)), bandwidth);
@@ -365,8 +367,7 @@ void profileDesign(const std::string& arg, const Settings& s, double bandwidth) 
         model->train();
         StepBatch b = randomBatch(model, s.batch);
         if (s.channelsLast) {
-            for (auto& p : model->parameters())
-                if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+            model->useChannelsLast();
             b.images = b.images.contiguous(at::MemoryFormat::ChannelsLast);
         }
         const double trainFlop = 3 * 2 * designMacs(model);

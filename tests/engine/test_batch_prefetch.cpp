@@ -69,6 +69,8 @@ private slots:
             QCOMPARE(got.images.sizes(), expected.sizes());
             QCOMPARE(got.images.scalar_type(), torch::kFloat32);
             QVERIFY(torch::equal(got.images, expected));  // exact, not close
+            // Laid out channels-last, as the training's convolutions take it.
+            QVERIFY(got.images.is_contiguous(at::MemoryFormat::ChannelsLast));
             QVERIFY(torch::equal(got.labels, source.labelsOf(idx)));
         }
         QCOMPARE(a(), b());  // the same number of draws

@@ -155,6 +155,70 @@ private slots:
         QCOMPARE(out.at("cat").sizes(), torch::IntArrayRef({1, 5, 4, 4}));
     }
 
+    // The training's forward runs a ReLU that only feeds a MaxPool2d after the pool; values and
+    // every gradient equal the node-by-node order exactly (the forward that keeps outputs runs
+    // each node as designed). A ReLU read by anything else stays where it is.
+    void reluBeforePoolRunsAfterItExactly() {
+        const Design d = chain(R"({"id": "c1", "type": "Conv2d", "params": {"out_channels": 6, "kernel_size": 3}},
+          {"id": "r1", "type": "ReLU"}, {"id": "p1", "type": "MaxPool2d", "params": {"kernel_size": 3, "stride": 2, "padding": 1}},
+          {"id": "c2", "type": "Conv2d", "params": {"out_channels": 4, "kernel_size": 1}},
+          {"id": "r2", "type": "ReLU"}, {"id": "p2", "type": "MaxPool2d", "params": {"kernel_size": 2}},
+          {"id": "f", "type": "Flatten"}, {"id": "fc", "type": "Linear", "params": {"out_features": "classes"}})");
+        torch::manual_seed(5);
+        GraphModule m(d, 3);
+        QCOMPARE(m->layers()[2].runsAfter, std::string("p1"));
+        QCOMPARE(m->layers()[5].runsAfter, std::string("p2"));
+        // Many exact zeros and ties after the ReLU: the cases where the order could matter.
+        const torch::Tensor x = torch::randn({4, 3, 8, 8}).clamp_min(-0.2).round();
+        auto gradients = [&](bool keepOutputs) {
+            m->zero_grad();
+            std::map<std::string, torch::Tensor> kept;
+            const torch::Tensor y = keepOutputs ? m->forward(x, kept) : m->forward(x);
+            (y * torch::arange(y.numel()).view(y.sizes())).sum().backward();
+            std::vector<torch::Tensor> g{y.detach().clone()};
+            for (const auto& p : m->parameters()) g.push_back(p.grad().clone());
+            return g;
+        };
+        const auto designed = gradients(true), deferred = gradients(false);
+        for (size_t i = 0; i < designed.size(); ++i) QVERIFY2(torch::equal(designed[i], deferred[i]), std::to_string(i).c_str());
+
+        const Design shared = parseDesign(R"({"format": "strata.design/1", "name": "s", "nodes": [
+          {"id": "in", "type": "Input", "params": {"channels": 1, "height": 4, "width": 4}},
+          {"id": "r", "type": "ReLU"}, {"id": "p", "type": "MaxPool2d", "params": {"kernel_size": 2}},
+          {"id": "q", "type": "AvgPool2d", "params": {"kernel_size": 2}}, {"id": "a", "type": "Add"},
+          {"id": "f", "type": "Flatten"}, {"id": "fc", "type": "Linear", "params": {"out_features": "classes"}},
+          {"id": "out", "type": "Output"}],
+          "edges": [{"from": "in", "to": "r"}, {"from": "r", "to": "p"}, {"from": "r", "to": "q"},
+                    {"from": "p", "to": "a", "port": 0}, {"from": "q", "to": "a", "port": 1}, {"from": "a", "to": "f"},
+                    {"from": "f", "to": "fc"}, {"from": "fc", "to": "out"}]})");
+        GraphModule s(shared, 2);
+        for (const CompiledLayer& layer : s->layers()) QVERIFY2(layer.runsAfter.empty(), layer.id.c_str());
+    }
+
+    // Channels-last weights change the memory order only: the same values, names and
+    // checkpoint arrays, and outputs and gradients within float rounding of the NCHW module.
+    void channelsLastKeepsValuesAndGradients() {
+        torch::manual_seed(9);
+        GraphModule plain(templateDesign("photo-resnet"), 4);
+        torch::manual_seed(9);
+        GraphModule last(templateDesign("photo-resnet"), 4);
+        last->useChannelsLast();
+        const auto a = plain->named_parameters(), b = last->named_parameters();
+        for (const auto& p : a) {
+            const torch::Tensor& q = b[p.key()];
+            QVERIFY2(torch::equal(p.value(), q), p.key().c_str());
+            if (q.dim() == 4) QVERIFY2(q.is_contiguous(at::MemoryFormat::ChannelsLast), p.key().c_str());
+            QVERIFY2(tensorToArray(p.key(), p.value()).f32 == tensorToArray(p.key(), q).f32, p.key().c_str());
+        }
+        const torch::Tensor x = torch::randn({2, 3, 96, 96});
+        const torch::Tensor ya = plain->forward(x), yb = last->forward(x.contiguous(at::MemoryFormat::ChannelsLast));
+        QVERIFY(torch::allclose(ya, yb, 1e-4, 1e-5));
+        ya.sum().backward();
+        yb.sum().backward();
+        for (const auto& p : a)
+            QVERIFY2(torch::allclose(p.value().grad(), b[p.key()].grad(), 1e-3, 1e-5), p.key().c_str());
+    }
+
     void invalidDesignThrowsNamingNode() {
         try {
             GraphModule m(chain(R"({"id": "fc", "type": "Linear", "params": {"out_features": 10}})"), 10);
