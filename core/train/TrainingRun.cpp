@@ -115,10 +115,10 @@ void TrainingRun::keepRecordedPrecision() {
     const auto used = record_.config.find("precision_used");
     if (used == record_.config.end() || !used->is_string()) return;
     const auto reason = record_.config.find("precision_reason");
-    precision_ = {used->get<std::string>(),
-                  "kept from the run" + (reason != record_.config.end() && reason->is_string()
-                                             ? " (" + reason->get<std::string>() + ")"
-                                             : std::string())};
+    std::string why = reason != record_.config.end() && reason->is_string() ? reason->get<std::string>() : "";
+    const std::string kept = "kept from the run";
+    if (why.rfind(kept, 0) != 0) why = kept + (why.empty() ? "" : " (" + why + ")");  // once, however often resumed
+    precision_ = {used->get<std::string>(), why};
 }
 
 // A resumed run keeps what it started from and what it froze, unless the freeze is given

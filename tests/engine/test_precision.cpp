@@ -228,6 +228,12 @@ private slots:
         bool said = false;
         for (const std::string& m : logs) said = said || m.find("precision " + other + " (kept from the run") == 0;
         QVERIFY(said);
+        // The reason says so once, however often the run is resumed.
+        const std::string kept = "kept from the run (auto: recorded elsewhere)";
+        QCOMPARE(readRunFile(cfg.run).config.at("precision_reason").get<std::string>(), kept);
+        cfg.epochs = 3;
+        QVERIFY(Trainer(design_, cfg).run().status == TrainResult::Status::Finished);
+        QCOMPARE(readRunFile(cfg.run).config.at("precision_reason").get<std::string>(), kept);
     }
 
     // Denormals become zero on the training thread and on every OpenMP worker while the guard
