@@ -1,5 +1,5 @@
 // The studio: `strata [DESIGN] [--data DIR] [--train [--epochs N]] [--experiment DIR]
-// [--show PANEL[:TAB]] [--screenshot FILE.png]`. The automation options drive the window
+// [--show PANEL[:TAB]] [--cost-overlay params|macs] [--screenshot FILE.png]`. The automation options drive the window
 // through its named operations (startTraining, showPanel, trainingFinished, the Experiments
 // dock's openExperiment), never through widgets found by name.
 #include <QApplication>
@@ -17,6 +17,7 @@
 #include "Commands.h"
 #include "MainWindow.h"
 #include "Settings.h"
+#include "canvas/DesignScene.h"
 #include "canvas/DesignView.h"
 #include "data/DatasetPanel.h"
 #include "design/Templates.h"
@@ -42,6 +43,7 @@ struct StudioOptions {
     QString design, data, screenshot, show, experiment;
     bool train = false;
     int epochs = 0;  // 0: the settings panel's
+    CostOverlay costOverlay = CostOverlay::None;
     // Automation never opens a modal dialog: warnings go to stderr and the status bar.
     bool automation() const { return train || !screenshot.isEmpty(); }
 };
@@ -61,7 +63,10 @@ int parseOptions(const QApplication& app, StudioOptions& o) {
                                     "opens that tab)",
                             "PANEL");
     QCommandLineOption experiment("experiment", "show an experiment folder in the Experiments dock", "DIR");
-    parser.addOptions({data, screenshot, train, epochs, show, experiment});
+    QCommandLineOption costOverlay("cost-overlay", "tint the canvas cards by their share of the design's parameters "
+                                                   "(params) or MACs per image (macs), as View > Cost Overlay does",
+                                   "KIND");
+    parser.addOptions({data, screenshot, train, epochs, show, experiment, costOverlay});
     parser.process(app);
     o.design = parser.positionalArguments().value(0);
     o.data = parser.value(data);
@@ -70,6 +75,14 @@ int parseOptions(const QApplication& app, StudioOptions& o) {
     o.train = parser.isSet(train);
     o.experiment = parser.value(experiment);
     if (!o.experiment.isEmpty() && o.show.isEmpty()) o.show = QStringLiteral("experiments");
+    if (parser.isSet(costOverlay)) {
+        const QString kind = parser.value(costOverlay);
+        if (kind != QLatin1String("params") && kind != QLatin1String("macs")) {
+            std::fprintf(stderr, "error: --cost-overlay must be params or macs, not \"%s\"\n", qPrintable(kind));
+            return kExitBadInput;
+        }
+        o.costOverlay = kind == QLatin1String("macs") ? CostOverlay::Macs : CostOverlay::Parameters;
+    }
     if (o.train && parser.isSet(epochs)) {
         bool ok = false;
         o.epochs = parser.value(epochs).toInt(&ok);
@@ -253,6 +266,7 @@ int guiMain(int argc, char** argv) {
     MainWindow window;
     window.setAutomation(o.automation());  // before anything can report an error
     openStartDesign(window, o.design);
+    window.setCostOverlay(o.costOverlay);
     if (!o.data.isEmpty()) window.setDataFolder(o.data);
     else if (window.dataFolder().isEmpty()) window.setDataFolder(DatasetPanel::defaultTrainFolder());
 

@@ -26,7 +26,7 @@ struct Command {
 
 const std::map<std::string, Command>& commands() {
     static const std::map<std::string, Command> table = {
-        {"check", {checkCommand, "validate a design; print each node's output shape and parameters"}},
+        {"check", {checkCommand, "validate a design; print each node's output shape, parameters (and --cost: MACs)"}},
         {"train", {trainCommand, "train a design on an image folder; write a run file and metrics"}},
         {"eval", {evalCommand, "evaluate a run on an image folder: loss, accuracy, confusion matrix"}},
         {"predict", {predictCommand, "classify images with a trained run"}},

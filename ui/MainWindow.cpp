@@ -4,6 +4,7 @@
 #include "TransferController.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -26,6 +27,7 @@
 #include "Actions.h"
 #include "Settings.h"
 #include "canvas/CanvasStyle.h"
+#include "canvas/DesignScene.h"
 #include "canvas/DesignView.h"
 #include "design/Templates.h"
 #include "model/DesignDocument.h"
@@ -50,6 +52,17 @@ constexpr int kPropertiesWidth = 300;
 constexpr int kIssuesHeight = 130;
 // Layers added by double-click land at the view centre, shifted while that spot is taken.
 constexpr double kStackOffset = 24.0;
+
+// The View menu's Cost Overlay entries.
+struct CostOverlayEntry {
+    const char* id;
+    const char* text;
+    CostOverlay overlay;
+};
+constexpr CostOverlayEntry kCostOverlays[] = {
+    {"view.costOverlay.none", QT_TRANSLATE_NOOP("strata::MainWindow", "&Off"), CostOverlay::None},
+    {"view.costOverlay.parameters", QT_TRANSLATE_NOOP("strata::MainWindow", "&Parameters"), CostOverlay::Parameters},
+    {"view.costOverlay.macs", QT_TRANSLATE_NOOP("strata::MainWindow", "&MACs per Image"), CostOverlay::Macs}};
 
 // "net.strata.json" -> "net"
 QString baseName(const QString& path) {
@@ -246,6 +259,15 @@ void MainWindow::createViewActions() {
     connect(a["view.zoomOut"], &QAction::triggered, view_, &DesignView::zoomOut);
     a.add("view.fit", tr("&Fit to View"), {QKeySequence(Qt::CTRL | Qt::Key_0)}, toolIcon("fit"));
     connect(a["view.fit"], &QAction::triggered, view_, &DesignView::fitToView);
+    // The cost overlay: off, or the cards tinted by their share of parameters or of MACs.
+    auto* overlays = new QActionGroup(this);
+    for (const CostOverlayEntry& entry : kCostOverlays) {
+        QAction* action = a.add(entry.id, tr(entry.text));
+        action->setCheckable(true);
+        action->setChecked(entry.overlay == CostOverlay::None);
+        overlays->addAction(action);
+        connect(action, &QAction::triggered, this, [this, overlay = entry.overlay] { setCostOverlay(overlay); });
+    }
     a.adopt("view.palette", paletteDock_->toggleViewAction());
     a.adopt("view.properties", propertiesDock_->toggleViewAction());
     a.adopt("view.issues", issuesDock_->toggleViewAction());
@@ -281,7 +303,10 @@ void MainWindow::createMenus() {
     a.fill(edit, {"edit.undo", "edit.redo", "-", "edit.cut", "edit.copy", "edit.paste", "edit.delete", "-",
                   "edit.selectAll", "edit.autoLayout"});
 
-    a.fill(viewMenu_, {"-", "view.zoomIn", "view.zoomOut", "view.fit"});
+    a.fill(viewMenu_, {"-", "view.zoomIn", "view.zoomOut", "view.fit", "-"});
+    QMenu* costOverlay = viewMenu_->addMenu(tr("&Cost Overlay"));
+    costOverlay->setObjectName("costOverlayMenu");
+    a.fill(costOverlay, {"view.costOverlay.none", "-", "view.costOverlay.parameters", "view.costOverlay.macs"});
     // The dock toggles stay at the top of the View menu, above the zoom commands.
     menuBar()->addMenu(viewMenu_);
 
@@ -320,6 +345,7 @@ void MainWindow::createStatusBar() {
     dataLabel_ = permanent("statusData");
     dataLabel_->hide();
     paramsLabel_ = permanent("statusParameters");
+    macsLabel_ = permanent("statusMacs");
     issuesLabel_ = permanent("statusIssues");
     pathLabel_ = permanent("statusPath");
 }
@@ -348,12 +374,23 @@ void MainWindow::updateTitle() {
 void MainWindow::updateStatus() {
     const DesignAnalysis& analysis = document_->analysis();
     paramsLabel_->setText(tr("%1 parameters").arg(formatCount(analysis.totalParameters)));
+    macsLabel_->setText(tr("%1 MACs per image").arg(formatCount(document_->cost().totalMacs)));
     const int n = int(analysis.issues.size());
     issuesLabel_->setText(n == 0 ? tr("No issues") : n == 1 ? tr("1 issue") : tr("%1 issues").arg(n));
     issuesLabel_->setStyleSheet(n == 0 ? QString() : QStringLiteral("color: #c62828; font-weight: bold;"));
     const QString path = document_->path();
     pathLabel_->setText(path.isEmpty() ? tr("Not saved") : QDir::toNativeSeparators(path));
     pathLabel_->setToolTip(path);
+}
+
+void MainWindow::setCostOverlay(CostOverlay overlay) {
+    view_->designScene()->setCostOverlay(overlay);
+    // The total the tint measures, in the scale's dark orange: the overlay's legend.
+    const QString measured = QStringLiteral("color: #a63603; font-weight: bold;");
+    paramsLabel_->setStyleSheet(overlay == CostOverlay::Parameters ? measured : QString());
+    macsLabel_->setStyleSheet(overlay == CostOverlay::Macs ? measured : QString());
+    for (const CostOverlayEntry& entry : kCostOverlays)
+        if (entry.overlay == overlay) actions_->get(entry.id)->setChecked(true);
 }
 
 void MainWindow::updateSelectionActions() {

@@ -1,7 +1,8 @@
 #pragma once
 // The studio's main window: the canvas in the middle, the layer palette (left), the property
 // panel (right) and the issues list (bottom) as docks, menus and a toolbar built from one
-// action registry, and a status bar with the parameter total, the issue count and the file.
+// action registry, and a status bar with the parameter and MAC totals, the issue count and the
+// file. The View menu's cost overlay tints the canvas cards by what each node costs.
 // It owns the open DesignDocument; panels and canvas only follow it. The training side
 // (TrainingDocks) is docked here too; its TrainingFlow runs the trainings. While the flow has
 // the design locked, every action that would change or replace it is off and every entry
@@ -30,6 +31,7 @@ class PalettePanel;
 class PropertyPanel;
 class TrainingFlow;
 class TransferController;
+enum class CostOverlay;  // canvas/DesignScene.h
 struct Design;
 struct TrainResult;
 
@@ -79,6 +81,9 @@ public:
     // Gives a bottom panel about half the window's height (for screenshots of it).
     void enlargePanel(StudioPanel panel);
     QDockWidget* dock(StudioPanel panel) const { return docks_[size_t(panel)]; }
+
+    // The canvas' cost overlay, as the View menu's Cost Overlay entries set it.
+    void setCostOverlay(CostOverlay overlay);
 
     // Automation (--screenshot, tests): never a modal dialog; errors go to the status bar and
     // stderr, unsaved changes are discarded without asking, window state is not saved.
@@ -180,6 +185,7 @@ private:
     QMenu* templatesMenu_ = nullptr;
     QLabel* pathLabel_ = nullptr;
     QLabel* paramsLabel_ = nullptr;
+    QLabel* macsLabel_ = nullptr;
     QLabel* issuesLabel_ = nullptr;
     QLabel* dataLabel_ = nullptr;
     bool automation_ = false;

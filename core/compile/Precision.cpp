@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "design/DesignAnalysis.h"
+#include "design/DesignCost.h"
 
 namespace strata {
 
@@ -50,31 +51,13 @@ const CpuPrecisionSupport& cpuPrecisionSupport() {
 
 namespace {
 
-int64_t product(const Shape& shape) {
-    int64_t n = 1;
-    for (int64_t d : shape) n *= d;
-    return n;
-}
-
-// Multiply-accumulates per image of a Conv2d or Linear node, and whether bf16 pays for it.
-struct WeightedLayer {
-    double macs = 0;
-    bool bf16Friendly = false;
-};
-
-WeightedLayer weightedLayer(const NodeAnalysis& node) {
-    if (node.inputs.empty() || node.inputs[0].empty() || node.output.empty()) return {};
+// Whether bf16 makes a node's multiply-accumulates at least 1.5x faster (Precision.h).
+bool bf16Friendly(const NodeAnalysis& node) {
+    if (node.inputs.empty() || node.inputs[0].empty()) return false;
     const Shape& in = node.inputs[0];
-    if (node.type == "Conv2d" && in.size() == 3 && node.output.size() == 3) {
-        const int64_t kernel = node.params.i("kernel_size");  // square, groups 1 (ConvLayers.cpp)
-        const double macs = double(product(node.output)) * double(in[0] * kernel * kernel);
-        return {macs, in[0] >= kBf16MinConvChannels};
-    }
-    if (node.type == "Linear") {
-        const double rows = double(product(node.output) / node.output.back());
-        return {rows * double(in.back()) * double(node.output.back()), in.back() >= kBf16MinLinearInputs};
-    }
-    return {};
+    if (node.type == "Conv2d") return in[0] >= kBf16MinConvChannels;
+    if (node.type == "Linear") return in.back() >= kBf16MinLinearInputs;
+    return false;
 }
 
 std::string percent(double share) { return std::to_string(int(std::lround(share * 100))) + " %"; }
@@ -84,9 +67,9 @@ std::string percent(double share) { return std::to_string(int(std::lround(share 
 double bf16FriendlyShare(const DesignAnalysis& design) {
     double all = 0, friendly = 0;
     for (const NodeAnalysis& node : design.nodes) {
-        const WeightedLayer w = weightedLayer(node);
-        all += w.macs;
-        if (w.bf16Friendly) friendly += w.macs;
+        const double macs = double(nodeMacs(node));
+        all += macs;
+        if (bf16Friendly(node)) friendly += macs;
     }
     return all > 0 ? friendly / all : 0;
 }

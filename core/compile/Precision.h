@@ -34,9 +34,10 @@ struct PrecisionChoice {
 
 // The share (0..1) of a design's multiply-accumulates per image that are in layers bf16 makes
 // at least 1.5x faster on a CPU with bf16 instructions, as tests/bench/bench_layers measured
-// (docs/ARCHITECTURE.md, "Precision"): Conv2d with at least kBf16MinConvChannels input
-// channels, Linear with at least kBf16MinLinearInputs input features. Convolutions over a few
-// channels (an RGB or gray image) and small Linear layers gain nothing or get slower.
+// on AVX512-BF16 (docs/ARCHITECTURE.md, "Precision"): Conv2d with at least
+// kBf16MinConvChannels input channels (1.65-2.2x), Linear with at least kBf16MinLinearInputs
+// input features (1.7-1.9x). Convolutions over an image's few channels gain less or lose
+// (0.8-1.45x).
 inline constexpr int64_t kBf16MinConvChannels = 16;
 inline constexpr int64_t kBf16MinLinearInputs = 256;
 double bf16FriendlyShare(const DesignAnalysis& design);

@@ -1,8 +1,11 @@
-// Shape inference and parameter counts of every layer type, checked against values computed by
-// hand (PyTorch's formulas), plus the shipped templates and the layer registry itself.
+// Shape inference, parameter counts and costs (MACs, output bytes) of every layer type, checked
+// against values computed by hand (PyTorch's formulas, fvcore's MACs), plus the shipped
+// templates and the layer registry itself.
 #include "design/DesignAnalysis.h"
+#include "design/DesignCost.h"
 
 #include <QtTest/QtTest>
+#include <map>
 #include "support/TestData.h"
 
 // Failed comparisons of std::string print both values.
@@ -356,6 +359,78 @@ private slots:
         QVERIFY(three.valid());
         QCOMPARE(node(three, "fc2").output, (Shape{3}));
         QCOMPARE(three.totalParameters, int64_t(421642 - 1290 + 387));
+    }
+
+    // MACs of the weights per image (fvcore/thop), output bytes in fp32, and the totals.
+    void referenceCnnCost() {
+        const DesignCost cost = designCost(analyzeDesign(loadTemplate("reference-cnn")));
+        const std::map<std::string, int64_t> macs = {
+            {"conv1", 28 * 28 * 32 * 1 * 9},  // 225,792
+            {"conv2", 14 * 14 * 64 * 32 * 9}, // 3,612,672
+            {"fc1", 3136 * 128},              // 401,408
+            {"fc2", 128 * 10}};               // 1,280
+        QCOMPARE(cost.nodes.size(), std::size_t(12));
+        for (const NodeCost& n : cost.nodes) {
+            const auto it = macs.find(n.id);
+            QCOMPARE(n.macs, it == macs.end() ? int64_t(0) : it->second);
+        }
+        QCOMPARE(cost.totalMacs, int64_t(4241152));
+        QCOMPARE(cost.totalParameters, int64_t(421642));
+        QCOMPARE(cost.find("fc1")->parameters, int64_t(401536));
+        QCOMPARE(cost.find("in")->outputBytes, int64_t(1 * 28 * 28 * 4));
+        QCOMPARE(cost.find("conv1")->outputBytes, int64_t(32 * 28 * 28 * 4));
+        QCOMPARE(cost.find("pool2")->outputBytes, int64_t(64 * 7 * 7 * 4));
+        QCOMPARE(cost.find("out")->outputBytes, int64_t(10 * 4));
+        QVERIFY(!cost.find("nope"));
+        // The head follows the class count.
+        QCOMPARE(designCost(analyzeDesign(loadTemplate("reference-cnn"), 3)).totalMacs, int64_t(4241152 - 1280 + 384));
+    }
+
+    void macsOfEachLayerType() {
+        // Conv2d: output values x in_channels x k². 16x15x15 out, 3 in, k 5 (stride 2, padding 1).
+        const json strided = {{"out_channels", 16}, {"kernel_size", 5}, {"stride", 2}, {"padding", 1}};
+        DesignAnalysis a = chain({3, 32, 32}, {{"c", "Conv2d", strided}});
+        QCOMPARE(nodeMacs(node(a, "c")), int64_t(16 * 15 * 15 * 3 * 25));
+        // Non-square input, no bias (the bias adds no multiply).
+        a = chain({2, 28, 20}, {{"c", "Conv2d", {{"out_channels", 8}, {"kernel_size", 3}, {"bias", false}}}});
+        QCOMPARE(nodeMacs(node(a, "c")), int64_t(8 * 26 * 18 * 2 * 9));
+        // Linear: in_features x out_features.
+        a = chain({1, 28, 28}, {{"f", "Flatten"}, {"fc", "Linear", {{"out_features", 100}}}}, 100);
+        QCOMPARE(nodeMacs(node(a, "fc")), int64_t(784 * 100));
+        // A Linear over the last axis of a larger shape (no layer of the registry feeds it one
+        // yet) counts each row: 4 x 7 rows of 64 -> 10.
+        NodeAnalysis rows;
+        rows.type = "Linear";
+        rows.inputs = {{4, 7, 64}};
+        rows.output = {4, 7, 10};
+        QCOMPARE(nodeMacs(rows), int64_t(4 * 7 * 64 * 10));
+        // Every other layer type has no weights to multiply, whatever its shapes.
+        for (const LayerSpec* spec : LayerRegistry::instance().all()) {
+            if (spec->type == "Conv2d" || spec->type == "Linear") continue;
+            NodeAnalysis other;
+            other.type = spec->type;
+            other.inputs = {{8, 10, 10}, {8, 10, 10}};
+            other.output = {8, 10, 10};
+            QVERIFY2(nodeMacs(other) == 0, spec->type.c_str());
+        }
+        // Unknown shapes (an error upstream or of its own) cost nothing.
+        a = chain({1, 4, 4}, {{"c", "Conv2d", {{"out_channels", 8}, {"kernel_size", 5}}}, {"r", "ReLU"}});
+        const DesignCost cost = designCost(a);
+        QCOMPARE(cost.find("c")->macs, int64_t(0));
+        QCOMPARE(cost.find("c")->outputBytes, int64_t(0));
+        QCOMPARE(cost.find("r")->outputBytes, int64_t(0));
+        QCOMPARE(cost.totalMacs, int64_t(0));
+    }
+
+    void resnetCostSumsTheBranches() {
+        // stem 16x28x28 <- 1 x 9; block1 two 16x28x28 <- 16 x 9; transition 32x14x14 <- 16 x 9;
+        // block2 two 32x14x14 <- 32 x 9; fc 32 -> 10. Add, BatchNorm and pooling count 0.
+        const DesignCost cost = designCost(analyzeDesign(loadTemplate("resnet-mini")));
+        const int64_t stem = 16 * 28 * 28 * 9, block1 = 2 * (16 * 28 * 28 * 16 * 9);
+        const int64_t transition = 32 * 14 * 14 * 16 * 9, block2 = 2 * (32 * 14 * 14 * 32 * 9);
+        QCOMPARE(cost.totalMacs, stem + block1 + transition + block2 + 32 * 10);
+        QCOMPARE(cost.find("b1_add")->macs, int64_t(0));
+        QCOMPARE(cost.find("b1_add")->outputBytes, int64_t(16 * 28 * 28 * 4));
     }
 
     void otherTemplates() {

@@ -91,6 +91,39 @@ private slots:
         QVERIFY2(r.out.contains("420,997"), qPrintable(r.out));  // fc2: 128*5+5 instead of 128*10+10
     }
 
+    // --cost: one row per node with its MACs and output bytes per image, then the total line.
+    void checkCost() {
+        Result r = runStrata({"check", templateFile("reference-cnn"), "--cost"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("total: 421,642 parameters, 4,241,152 MACs per image\n"), qPrintable(r.out));
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 12 + 1);  // header, one row per node, total
+        QVERIFY2(lines[0].simplified() == "node type output parameters MACs output bytes", qPrintable(lines[0]));
+        auto row = [&](const QString& id) {
+            for (const QString& line : lines)
+                if (line.startsWith(id + ' ')) return line.simplified();
+            return QString();
+        };
+        QCOMPARE(row("conv1"), QString("conv1 Conv2d [N, 32, 28, 28] 320 225,792 100,352"));
+        QCOMPARE(row("conv2"), QString("conv2 Conv2d [N, 64, 14, 14] 18,496 3,612,672 50,176"));
+        QCOMPARE(row("fc1"), QString("fc1 Linear [N, 128] 401,536 401,408 512"));
+        QCOMPARE(row("fc2"), QString("fc2 Linear [N, 10] 1,290 1,280 40"));
+        QCOMPARE(row("relu1"), QString("relu1 ReLU [N, 32, 28, 28] 0 0 100,352"));
+        // The class count reaches the head's MACs; bad input still exits 2 with one error line.
+        r = runStrata({"check", templateFile("reference-cnn"), "--cost", "--classes", "5"});
+        QVERIFY2(r.out.contains("total: 420,997 parameters, 4,240,512 MACs per image"), qPrintable(r.out));
+        const QString bad = writeText(path("cost-bad.strata.json"), R"({"format": "strata.design/1", "nodes": [
+  {"id": "in", "type": "Input", "params": {"channels": 1, "height": 8, "width": 8}},
+  {"id": "fc", "type": "Linear", "params": {"out_features": 10}}, {"id": "out", "type": "Output"}]})");
+        r = runStrata({"check", bad, "--cost"});
+        QCOMPARE(r.code, 2);
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY2(r.err.startsWith("error: ") && r.err.contains("node \"fc\""), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        r = runStrata({"check", "--help"});
+        QVERIFY(r.out.contains("--cost"));
+    }
+
     void checkEveryTemplate() {
         for (const char* name : {"mlp", "lenet", "reference-cnn", "resnet-mini", "photo-cnn", "photo-resnet"}) {
             Result r = runStrata({"check", templateFile(name)});

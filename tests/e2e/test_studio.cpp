@@ -59,6 +59,17 @@ private slots:
         QCOMPARE(image.size(), QSize(1600, 1000));
     }
 
+    // --cost-overlay tints the cards for the picture; any kind but params and macs is bad input.
+    void costOverlayOption() {
+        const QString design = QString(STRATA_SOURCE_DIR) + "/resources/templates/reference-cnn.strata.json";
+        const QString png = tmp_.filePath("cost.png");
+        QString err;
+        QCOMPARE(studio({design, "--cost-overlay", "macs", "--screenshot", png}, &err), 0);
+        QCOMPARE(QImage(png).size(), QSize(1600, 1000));
+        QCOMPARE(studio({design, "--cost-overlay", "flops", "--screenshot", png}, &err), 2);
+        QVERIFY2(err.contains("error: --cost-overlay must be params or macs"), qPrintable(err));
+    }
+
     void trainAtLaunchThenScreenshot() {
         strata::test::makeImageFolder(tmp_.filePath("data"), {"a", "b"}, 20, 16, 3);
         const QString design = strata::test::writeText(tmp_.filePath("tiny.strata.json"), strata::test::tinyCnnDesign());

@@ -19,6 +19,7 @@
 #include "canvas/PortItem.h"
 #include "model/DesignDocument.h"
 #include "support/TestData.h"
+#include "ui/support/CardImage.h"
 
 using namespace strata;
 
@@ -153,6 +154,73 @@ private slots:
         doc_->setClasses(3);
         QCOMPARE(scene()->nodeItem("fc")->paramsText(), QStringLiteral("3 classes"));
         QCOMPARE(scene()->edgeItem(edge("fc", "out"))->label(), QStringLiteral("[N, 3]"));
+    }
+
+    // Each card shows its output's size beside the shape and, for a layer with weights, its
+    // parameters and MACs per image, from the document's cost; the texts follow edits.
+    void cardsShowTheCost() {
+        open("reference-cnn");
+        NodeItem* conv2 = scene()->nodeItem("conv2");
+        QCOMPARE(conv2->costText(), QStringLiteral("18k params \u00b7 3.6M MACs"));  // 18,496; 3,612,672
+        QCOMPARE(conv2->memoryText(), QStringLiteral("49 KB"));                         // 64x14x14 fp32
+        QCOMPARE(scene()->nodeItem("fc2")->costText(), QStringLiteral("1.3k params \u00b7 1.3k MACs"));
+        QCOMPARE(scene()->nodeItem("relu1")->costText(), QString());
+        QCOMPARE(scene()->nodeItem("relu1")->memoryText(), QStringLiteral("98 KB"));
+        QCOMPARE(scene()->nodeItem("out")->memoryText(), QStringLiteral("40 B"));
+        QVERIFY2(conv2->toolTip().contains("3,612,672 MACs per image"), qPrintable(conv2->toolTip()));
+        QVERIFY(doc_->setParam("conv2", "out_channels", 32));
+        QCOMPARE(conv2->costText(), QStringLiteral("9.2k params \u00b7 1.8M MACs"));  // 9,248; 1,806,336
+        // A node with an error (or behind one) has no size to show.
+        QVERIFY(doc_->connectNodes("pool2", "fc1", 0));
+        QCOMPARE(scene()->nodeItem("relu3")->memoryText(), QString());
+
+        // The cards' three lines leave a short wire between stacked cards: no room for its
+        // shape tag between the ports (the card above shows the shape); longer wires keep theirs.
+        QVERIFY(scene()->edgeItem(edge("conv1", "relu1"))->labelRect().isEmpty());
+        QCOMPARE(scene()->edgeItem(edge("conv1", "relu1"))->label(), QStringLiteral("[N, 32, 28, 28]"));
+        open("resnet-mini");
+        QVERIFY(!scene()->edgeItem(edge("stem_relu", "b1_add", 1))->labelRect().isEmpty());
+
+        QCOMPARE(canvas::compactCount(0), QStringLiteral("0"));
+        QCOMPARE(canvas::compactCount(896), QStringLiteral("896"));
+        QCOMPARE(canvas::compactCount(9995), QStringLiteral("10k"));
+        QCOMPARE(canvas::compactCount(421642), QStringLiteral("422k"));
+        QCOMPARE(canvas::compactCount(999600), QStringLiteral("1.0M"));
+        QCOMPARE(canvas::compactCount(4241152), QStringLiteral("4.2M"));
+        QCOMPARE(canvas::compactCount(12'300'000'000), QStringLiteral("12G"));
+        QCOMPARE(canvas::byteSize(3136), QStringLiteral("3.1 KB"));
+        QCOMPARE(canvas::byteSize(3 * 1024 * 1024 / 2), QStringLiteral("1.5 MB"));
+    }
+
+    // The cost overlay tints each card by its share of the total, light (none) to dark orange.
+    void costOverlayTintsTheCards() {
+        open("reference-cnn");
+        // A point of the card's fill clear of its text, right of the lines.
+        auto fill = [this](const char* id) {
+            return test::cardImage(scene(), scene()->nodeItem(id)).pixelColor(int(canvas::kCardWidth) - 5, 40);
+        };
+        QCOMPARE(fill("conv2"), canvas::cardFill());
+        QCOMPARE(scene()->nodeItem("conv2")->costTint(), -1.0);
+
+        scene()->setCostOverlay(CostOverlay::Macs);
+        QVERIFY(qAbs(scene()->nodeItem("conv2")->costTint() - 3612672.0 / 4241152) < 1e-9);
+        QCOMPARE(scene()->nodeItem("relu1")->costTint(), 0.0);
+        QCOMPARE(fill("relu1"), canvas::costTintColor(0));
+        QVERIFY(fill("relu1") != canvas::cardFill());
+        // Darker the larger the share: conv2 (85 %) > fc1 (9.5 %) > conv1 (5.3 %) > relu1 (0).
+        QVERIFY(fill("conv2").lightness() < fill("fc1").lightness());
+        QVERIFY(fill("fc1").lightness() < fill("conv1").lightness());
+        QVERIFY(fill("conv1").lightness() < fill("relu1").lightness());
+
+        // By parameters fc1 (95 %) dominates instead; edits re-tint.
+        scene()->setCostOverlay(CostOverlay::Parameters);
+        QVERIFY(fill("fc1").lightness() < fill("conv2").lightness());
+        QVERIFY(doc_->setParam("fc1", "out_features", 4));  // fc1 12,548 of 31,414
+        QVERIFY(fill("fc1").lightness() > fill("conv2").lightness());
+
+        scene()->setCostOverlay(CostOverlay::None);
+        QCOMPARE(fill("conv2"), canvas::cardFill());
+        QCOMPARE(scene()->nodeItem("fc1")->costTint(), -1.0);
     }
 
     void dropOnCanvasAddsNodeWithUndo() {
@@ -435,7 +503,8 @@ private slots:
         QVERIFY2(ms < 1000, qPrintable(QString::number(ms)));  // ~20 ms here; slack for loaded machines
     }
 
-    // Renders the reference CNN (and an error state close up) for a look by eye.
+    // Renders the reference CNN (and its cost overlay and an error state close up) for a look
+    // by eye.
     void screenshot() {
         open("reference-cnn");
         view_->fitToView();
@@ -447,6 +516,13 @@ private slots:
         QVERIFY(view_->grab().save(QDir::temp().filePath("canvas-resnet.png")));
         open("resnet-mini", QPointF(200, 650));
         QVERIFY(view_->grab().save(QDir::temp().filePath("canvas-resnet-detail.png")));
+
+        // The cost overlay by MACs at 100 %: conv2 darkest, fc1 and conv1 lighter, the rest pale.
+        open("reference-cnn", QPointF(90, 500));
+        scene()->setCostOverlay(CostOverlay::Macs);
+        view_->selectNodes({"conv1"});
+        QVERIFY(view_->grab().save(QDir::temp().filePath("canvas-cost.png")));
+        scene()->setCostOverlay(CostOverlay::None);
 
         open("reference-cnn", QPointF(150, 700));
         QVERIFY(doc_->connectNodes("pool2", "fc1", 0));

@@ -23,7 +23,10 @@
 #include "MainWindow.h"
 #include "StudioPanel.h"
 #include "Settings.h"
+#include "canvas/CanvasStyle.h"
+#include "canvas/DesignScene.h"
 #include "canvas/DesignView.h"
+#include "canvas/NodeItem.h"
 #include "data/DatasetPanel.h"
 #include "design/Design.h"
 #include "design/Templates.h"
@@ -87,6 +90,7 @@ private slots:
         QCOMPARE(w.designPath(), tmpl("reference-cnn"));
         QCOMPARE(w.windowTitle(), QString("reference-cnn — Strata"));
         QCOMPARE(statusText(w, "statusParameters"), QString("421,642 parameters"));
+        QCOMPARE(statusText(w, "statusMacs"), QString("4,241,152 MACs per image"));
         QCOMPARE(statusText(w, "statusIssues"), QString("No issues"));
         QVERIFY(statusText(w, "statusPath").contains("reference-cnn.strata.json"));
         QCOMPARE(Settings::instance().recentFiles().value(0), QFileInfo(tmpl("reference-cnn")).absoluteFilePath());
@@ -188,6 +192,29 @@ private slots:
         QVERIFY(viewEntries.contains("Layers"));
         QVERIFY(viewEntries.contains("Properties"));
         QVERIFY(viewEntries.contains("Issues"));
+    }
+
+    // View > Cost Overlay: one of off, parameters, MACs; the canvas follows the checked entry.
+    void costOverlayFromTheViewMenu() {
+        MainWindow w;
+        w.setAutomation(true);
+        QVERIFY(w.openDesign(tmpl("reference-cnn")));
+        auto* menu = w.viewMenu()->findChild<QMenu*>("costOverlayMenu");
+        QVERIFY(menu);
+        QVERIFY(menu->actions().contains(w.actions()->get("view.costOverlay.macs")));
+        DesignScene* scene = w.view()->designScene();
+        QVERIFY(w.actions()->get("view.costOverlay.none")->isChecked());
+        w.actions()->get("view.costOverlay.macs")->trigger();
+        QCOMPARE(scene->costOverlay(), CostOverlay::Macs);
+        QVERIFY(scene->nodeItem("conv2")->costTint() > 0.8);
+        QVERIFY(!w.actions()->get("view.costOverlay.none")->isChecked());
+        w.actions()->get("view.costOverlay.parameters")->trigger();
+        QCOMPARE(scene->costOverlay(), CostOverlay::Parameters);
+        QVERIFY(scene->nodeItem("fc1")->costTint() > 0.9);
+        // Set from code (--cost-overlay), the menu shows it.
+        w.setCostOverlay(CostOverlay::None);
+        QVERIFY(w.actions()->get("view.costOverlay.none")->isChecked());
+        QCOMPARE(scene->nodeItem("fc1")->costTint(), -1.0);
     }
 
     void newFromTemplate() {
@@ -296,7 +323,8 @@ private slots:
         QCOMPARE(w.view()->selectedNodeIds(), QStringList{QString::fromStdString(added.id)});
         // The card's centre sits at the centre of the visible canvas.
         const QPointF centre = w.view()->mapToScene(w.view()->viewport()->rect().center());
-        QVERIFY(qAbs(added.x + 90 - centre.x()) < 2 && qAbs(added.y + 32 - centre.y()) < 2);
+        QVERIFY(qAbs(added.x + canvas::kCardWidth / 2 - centre.x()) < 2 &&
+                qAbs(added.y + canvas::kCardHeight / 2 - centre.y()) < 2);
         w.actions()->get("edit.undo")->trigger();
         QCOMPARE(w.document()->design().nodes.size(), before);
     }

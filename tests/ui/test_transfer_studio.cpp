@@ -15,7 +15,6 @@
 #include <QFile>
 #include <QLabel>
 #include <QMenu>
-#include <QPainter>
 #include <QPushButton>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -40,6 +39,7 @@
 #include "train/Transfer.h"
 #include "training/TrainingSettingsPanel.h"
 #include "training/TransferSettingsBox.h"
+#include "ui/support/CardImage.h"
 
 using namespace strata;
 
@@ -77,15 +77,6 @@ QStringList transferFreezeList(const MainWindow& w) {
 void transferClickCheck(QCheckBox* box) {
     QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(box->style()->pixelMetric(QStyle::PM_IndicatorWidth) / 2 + 1,
                                                        box->height() / 2));
-}
-
-// The card drawn alone at 1:1 (scene pixels), for its colours.
-QImage transferCardImage(DesignScene* scene, NodeItem* item) {
-    QImage image(int(canvas::kCardWidth), int(canvas::kCardHeight), QImage::Format_ARGB32);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    scene->render(&painter, QRectF(image.rect()), item->mapRectToScene(NodeItem::cardRect()));
-    return image;
 }
 
 }  // namespace
@@ -245,13 +236,13 @@ private slots:
 
     void snowflakeAndPropertiesToggleTheFreeze() {
         NodeItem* conv1 = card("conv1");
-        const QImage before = transferCardImage(scene(), conv1);
+        const QImage before = test::cardImage(scene(), conv1);
         clickSnowflake("conv1");
         QCOMPARE(transferFreezeList(*w_), QStringList{"conv1"});
         QVERIFY(conv1->training().frozen);
         QVERIFY(conv1->toolTip().contains("Frozen"));
         // A frozen card looks it: a grey-blue fill instead of white, a faded accent bar.
-        const QImage after = transferCardImage(scene(), conv1);
+        const QImage after = test::cardImage(scene(), conv1);
         QCOMPARE(before.pixelColor(9, 50), canvas::cardFill());
         QVERIFY(after.pixelColor(9, 50) != canvas::cardFill());
         QCOMPARE(before.pixelColor(2, 32), canvas::groupColor("Convolution"));

@@ -4,12 +4,15 @@
 #include <QColor>
 #include <QFont>
 #include <QString>
+#include <algorithm>
+#include <cmath>
+#include <iterator>
 
 namespace strata::canvas {
 
 inline constexpr qreal kGrid = 20.0;          // snap step when a move ends; dot grid spacing
 inline constexpr qreal kCardWidth = 180.0;
-inline constexpr qreal kCardHeight = 64.0;
+inline constexpr qreal kCardHeight = 80.0;  // header and three lines: params, shape and size, cost
 inline constexpr qreal kCardRadius = 7.0;
 inline constexpr qreal kAccentWidth = 5.0;    // group colour bar on the card's left edge
 inline constexpr qreal kPortRadius = 5.0;     // drawn radius
@@ -44,6 +47,24 @@ inline QColor mutedTextColor() { return QColor(0x6b, 0x72, 0x80); }
 inline QColor edgeColor() { return QColor(0x94, 0xa3, 0xb8); }
 inline QColor backgroundColor() { return QColor(0xf4, 0xf6, 0xf9); }
 inline QColor gridDotColor() { return QColor(0xcf, 0xd5, 0xdd); }
+
+// The cost overlay's scale for a share in [0, 1]: ColorBrewer's sequential Oranges, light to
+// dark, one hue changing in lightness, so it reads the same with any colour vision. Its
+// darkest step is left out (dark text stays readable on all but the top two steps). The
+// share goes through a square root: a node with 5 % of the total is already visibly tinted,
+// while the dominant ones get the dark end.
+inline QColor costTintColor(double share) {
+    static const QColor steps[] = {QColor(0xff, 0xf5, 0xeb), QColor(0xfe, 0xe6, 0xce), QColor(0xfd, 0xd0, 0xa2),
+                                   QColor(0xfd, 0xae, 0x6b), QColor(0xfd, 0x8d, 0x3c), QColor(0xf1, 0x69, 0x13),
+                                   QColor(0xd9, 0x48, 0x01), QColor(0xa6, 0x36, 0x03)};
+    constexpr int last = int(std::size(steps)) - 1;
+    const double t = std::sqrt(std::clamp(share, 0.0, 1.0)) * last;
+    const int i = std::min(int(t), last - 1);
+    const double f = t - i;
+    auto mix = [f](float a, float b) { return float(a + (b - a) * f); };
+    const QColor &a = steps[i], &b = steps[i + 1];
+    return QColor::fromRgbF(mix(a.redF(), b.redF()), mix(a.greenF(), b.greenF()), mix(a.blueF(), b.blueF()));
+}
 
 // A font of `pixelSize` pixels; `fixed` picks the system's monospace font (shapes).
 inline QFont canvasFont(int pixelSize, bool bold = false, bool fixed = false) {

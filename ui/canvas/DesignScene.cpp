@@ -7,6 +7,7 @@
 #include <QSet>
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "canvas/LayerMime.h"
 #include "canvas/CanvasStyle.h"
@@ -170,10 +171,12 @@ NodeFacts nodeFacts(const Design& design, const DesignAnalysis& analysis) {
     return f;
 }
 
-NodeContent nodeContent(const Node& node, const DesignAnalysis& analysis, const NodeFacts& facts) {
+NodeContent nodeContent(const Node& node, const DesignAnalysis& analysis, const DesignCost& cost,
+                        const NodeFacts& facts) {
     const QString id = q(node.id);
     const LayerSpec* spec = LayerRegistry::instance().find(node.type);
     const NodeAnalysis* na = analysis.find(node.id);
+    const NodeCost* nc = cost.find(node.id);
     NodeContent c;
     c.type = q(node.type);
     c.group = spec ? q(spec->group) : QString();
@@ -181,6 +184,9 @@ NodeContent nodeContent(const Node& node, const DesignAnalysis& analysis, const 
     c.params = keyParamsText(node, spec, analysis.classes);
     c.shape = na ? shapeText(na->output) : QString();
     c.parameters = na ? na->parameters : 0;
+    c.macs = nc ? nc->macs : 0;
+    c.memory = c.shape.isEmpty() || !nc ? QString() : byteSize(nc->outputBytes);
+    c.cost = costText(c.parameters, c.macs);
     c.issues = facts.issues.value(id);
     c.blocked = c.issues.isEmpty() && (!na || !na->ok);
     c.connectedInputs = facts.connectedInputs.value(id);
@@ -246,6 +252,7 @@ void DesignScene::keepRenamedItem() {
 void DesignScene::syncNodes() {
     const Design& design = document_->design();
     const DesignAnalysis& analysis = document_->analysis();
+    const DesignCost& cost = document_->cost();
     const NodeFacts facts = nodeFacts(design, analysis);
     QSet<QString> liveNodes;
     for (const Node& node : design.nodes) {
@@ -258,12 +265,28 @@ void DesignScene::syncNodes() {
             addItem(item);
             nodes_.insert(id, item);
         }
-        item->setContent(nodeContent(node, analysis, facts));
+        item->setContent(nodeContent(node, analysis, cost, facts));
         item->setTraining(training_.value(id));
         const QPointF pos = document_->position(id);
         if (item->pos() != pos) item->setPos(pos);
     }
     dropStale(nodes_, liveNodes);
+    applyCostOverlay();
+}
+
+void DesignScene::setCostOverlay(CostOverlay overlay) {
+    if (overlay == costOverlay_) return;
+    costOverlay_ = overlay;
+    applyCostOverlay();
+}
+
+void DesignScene::applyCostOverlay() {
+    const DesignCost& cost = document_->cost();
+    const qint64 total = costOverlay_ == CostOverlay::Macs ? cost.totalMacs : cost.totalParameters;
+    for (NodeItem* item : std::as_const(nodes_)) {
+        const qint64 own = costOverlay_ == CostOverlay::Macs ? item->content().macs : item->content().parameters;
+        item->setCostTint(costOverlay_ == CostOverlay::None ? -1.0 : total > 0 ? double(own) / double(total) : 0.0);
+    }
 }
 
 void DesignScene::setNodeTraining(const QHash<QString, NodeTraining>& training) {

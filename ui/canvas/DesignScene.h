@@ -22,6 +22,9 @@ class EdgeItem;
 class NodeItem;
 class PortItem;
 
+// What the cost overlay tints the cards by (none, or each node's share of the design's total).
+enum class CostOverlay { None, Parameters, Macs };
+
 class DesignScene : public QGraphicsScene {
     Q_OBJECT
 public:
@@ -62,6 +65,12 @@ public:
     // not keep them; setNodeTraining() shows the outcome).
     void requestFreeze(const QString& id, bool frozen) { emit freezeToggleRequested(id, frozen); }
 
+    // --- Cost overlay (a view setting, not part of the design) ------------------------------
+    // Tints every card by its node's share of the design's parameters or MACs per image, now
+    // and after every change.
+    void setCostOverlay(CostOverlay overlay);
+    CostOverlay costOverlay() const { return costOverlay_; }
+
     // --- Training marks (not part of the design) -------------------------------------------
     // What the training settings say about each node: init badges and freezing. Nodes not
     // named show none; cards created later get theirs too.
@@ -100,12 +109,14 @@ private:
     void keepRenamedItem();
     void syncNodes();
     void syncEdges();
+    void applyCostOverlay();
 
     DesignDocument* document_;
     QHash<QString, NodeItem*> nodes_;
     QHash<QString, NodeTraining> training_;
     QHash<QString, EdgeItem*> edges_;            // by edgeKey()
     QMultiHash<QString, EdgeItem*> edgesOfNode_; // both ends
+    CostOverlay costOverlay_ = CostOverlay::None;
     bool syncing_ = false;
     bool selecting_ = false;  // selectNodes() in progress: one signal at the end
     QStringList lastSelection_;

@@ -1,6 +1,7 @@
 #include "canvas/EdgeItem.h"
 
 #include <QFontMetricsF>
+#include <QLineF>
 #include <QGraphicsScene>
 #include <QPainter>
 #include <QPainterPathStroker>
@@ -91,9 +92,12 @@ void EdgeItem::rebuild() {
     stroker.setWidth(kEdgeHitWidth);
     hitShape_ = stroker.createStroke(path_);
     labelRect_ = QRectF();
-    if (!label_.isEmpty()) {
-        const QFontMetricsF fm(labelFont());
-        const QSizeF size(fm.horizontalAdvance(label_) + 2 * kLabelPadX, fm.height() + 2 * kLabelPadY);
+    const QFontMetricsF fm(labelFont());
+    const QSizeF size(fm.horizontalAdvance(label_) + 2 * kLabelPadX, fm.height() + 2 * kLabelPadY);
+    // A tag on a wire too short for it would cover both ports; the source card shows the
+    // shape anyway (and the wire's tooltip).
+    const bool fits = QLineF(from_, to_).length() >= size.height() + 2 * kPortRadius + 4;
+    if (!label_.isEmpty() && fits) {
         labelRect_ = QRectF(midPoint() - QPointF(size.width() / 2, size.height() / 2), size);
         hitShape_.addRect(labelRect_);
     }

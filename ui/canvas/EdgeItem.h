@@ -1,7 +1,8 @@
 #pragma once
 // An edge of the design: a cubic bezier from the source's output port down to the target's
 // input port, with the tensor shape it carries as a small tag centred on its middle (on the
-// wire, so it never reaches into a neighbouring column of cards). Selectable (the
+// wire, so it never reaches into a neighbouring column of cards; left out when the wire is
+// too short to hold it between the ports). Selectable (the
 // view deletes selected edges); lit up while a layer dragged from the palette would be
 // spliced into it.
 #include <QGraphicsItem>
@@ -38,7 +39,8 @@ public:
     bool isNear(QPointF scenePos, qreal tolerance) const;
     // The curve's middle, where the label sits and spliced layers go.
     QPointF midPoint() const;
-    // Where the label is drawn, centred on midPoint() (empty without a label).
+    // Where the label is drawn, centred on midPoint() (empty without a label, or when the
+    // wire is too short for it).
     QRectF labelRect() const;
 
     // The font of the shape tag.

@@ -24,7 +24,7 @@ QRectF EdgeLabelItem::boundingRect() const {
 }
 
 void EdgeLabelItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) {
-    if (!edge_ || edge_->label().isEmpty()) return;
+    if (!edge_ || edge_->labelRect().isEmpty()) return;
     // Zoomed far out the tag would be a smudge: the cards tell the structure then.
     if (QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform()) < kDetailZoom) return;
     const bool selected = edge_->isSelected();

@@ -80,6 +80,20 @@ void drawSnowflake(QPainter* painter, const QRectF& r) {
     }
 }
 
+// Dark text on light fills, white on dark ones (WCAG relative luminance; at 0.2 both inks give
+// about the same contrast).
+QColor inkOn(const QColor& fill) {
+    auto linear = [](double c) { return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); };
+    const double luminance =
+        0.2126 * linear(fill.redF()) + 0.7152 * linear(fill.greenF()) + 0.0722 * linear(fill.blueF());
+    return luminance < 0.2 ? QColor(Qt::white) : textColor();
+}
+
+// Where the body lines start and their pitch: below the header, centred in the rest of the card.
+constexpr qreal kHeaderBottom = 23.0;
+constexpr qreal kLinePitch = 17.0;
+qreal firstLineY(int lines) { return kHeaderBottom + (kCardHeight - 3 - kHeaderBottom - lines * kLinePitch) / 2; }
+
 QPainterPath cardPath() {
     QPainterPath p;
     p.addRoundedRect(NodeItem::cardRect(), kCardRadius, kCardRadius);
@@ -90,7 +104,8 @@ QPainterPath cardPath() {
 
 bool NodeContent::operator==(const NodeContent& o) const {
     return type == o.type && group == o.group && description == o.description && params == o.params &&
-           shape == o.shape && parameters == o.parameters && issues == o.issues && blocked == o.blocked &&
+           shape == o.shape && memory == o.memory && cost == o.cost && parameters == o.parameters &&
+           macs == o.macs && issues == o.issues && blocked == o.blocked &&
            inputPorts == o.inputPorts && connectedInputs == o.connectedInputs && hasOutput == o.hasOutput &&
            outputConnected == o.outputConnected;
 }
@@ -159,9 +174,28 @@ QRectF NodeItem::boundingRect() const {
 
 QPainterPath NodeItem::shape() const { return cardPath(); }
 
+NodeItem::Colors NodeItem::colors(const QColor& accent) const {
+    Colors c{cardFill(), textColor(), textColor().lighter(140), mutedTextColor(), accent.darker(115)};
+    if (hasError()) {
+        c.fill = QColor(0xfe, 0xf2, 0xf2);
+        c.type = errorColor();
+    } else if (costTint_ >= 0) {
+        // Every text in one ink that reads on the tint (group colours and greys would not).
+        c.fill = costTintColor(costTint_);
+        c.text = c.body = c.type = inkOn(c.fill);
+        c.muted = c.text;
+        c.muted.setAlphaF(0.8f);
+    } else if (training_.frozen) {
+        c.fill = frozenFill();
+        c.body = mutedTextColor();
+    }
+    return c;
+}
+
 void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget*) {
     const QRectF r = cardRect();
     const QColor accent = groupColor(content_.group);
+    const Colors c = colors(accent);
     const bool error = hasError();
     painter->setRenderHint(QPainter::Antialiasing);
 
@@ -169,12 +203,11 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     painter->setPen(Qt::NoPen);
     painter->setBrush(QColor(15, 23, 42, isSelected() ? 40 : 22));
     painter->drawRoundedRect(r.translated(0, 2), kCardRadius, kCardRadius);
-    const bool frozen = training_.frozen;
-    painter->setBrush(error ? QColor(0xfe, 0xf2, 0xf2) : frozen ? frozenFill() : cardFill());
+    painter->setBrush(c.fill);
     painter->drawRoundedRect(r, kCardRadius, kCardRadius);
     painter->save();
     painter->setClipPath(cardPath());
-    const QColor bar = error ? errorColor() : frozen ? mutedAccent(accent) : accent;
+    const QColor bar = error ? errorColor() : training_.frozen ? mutedAccent(accent) : accent;
     painter->fillRect(QRectF(0, 0, kAccentWidth, kCardHeight), bar);
     painter->restore();
 
@@ -195,70 +228,78 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
     const qreal textWidth = kCardWidth - kTextLeft - kTextRight;
     const qreal lod = QStyleOptionGraphicsItem::levelOfDetailFromTransform(painter->worldTransform());
     if (lod < kDetailZoom) {
+        const qreal top = (kCardHeight - 64) / 2;  // the two big lines, centred
         painter->setFont(overviewIdFont());
-        painter->setPen(textColor());
-        painter->drawText(QRectF(kTextLeft, 3, textWidth, 32), Qt::AlignLeft | Qt::AlignVCenter,
+        painter->setPen(c.text);
+        painter->drawText(QRectF(kTextLeft, top + 3, textWidth, 32), Qt::AlignLeft | Qt::AlignVCenter,
                           QFontMetricsF(overviewIdFont()).elidedText(id_, Qt::ElideRight, textWidth));
         painter->setFont(overviewTypeFont());
-        painter->setPen(error ? errorColor() : accent.darker(115));
+        painter->setPen(c.type);
         const qreal typeWidth = freezeToggleShown() ? textWidth - kOverviewToggleSize - 4 : textWidth;
-        painter->drawText(QRectF(kTextLeft, 34, typeWidth, 26), Qt::AlignLeft | Qt::AlignVCenter,
+        painter->drawText(QRectF(kTextLeft, top + 34, typeWidth, 26), Qt::AlignLeft | Qt::AlignVCenter,
                           QFontMetricsF(overviewTypeFont()).elidedText(content_.type, Qt::ElideRight, typeWidth));
     } else {
-        paintDetails(painter, accent);
+        paintDetails(painter, c);
     }
 
     paintTrainingMarks(painter, lod < kDetailZoom);
     if (error) {
-        const QPointF c(kCardWidth, 0);
+        const QPointF corner(kCardWidth, 0);
         painter->setPen(QPen(Qt::white, 1.5));
         painter->setBrush(errorColor());
-        painter->drawEllipse(c, kBadgeRadius, kBadgeRadius);
+        painter->drawEllipse(corner, kBadgeRadius, kBadgeRadius);
         painter->setFont(badgeFont());
-        painter->drawText(QRectF(c.x() - kBadgeRadius, c.y() - kBadgeRadius, 2 * kBadgeRadius, 2 * kBadgeRadius),
-                          Qt::AlignCenter, QStringLiteral("!"));
+        const QRectF badge(corner - QPointF(kBadgeRadius, kBadgeRadius), QSizeF(2 * kBadgeRadius, 2 * kBadgeRadius));
+        painter->drawText(badge, Qt::AlignCenter, QStringLiteral("!"));
     }
 }
 
-void NodeItem::paintDetails(QPainter* painter, const QColor& accent) const {
-    const bool error = hasError();
+void NodeItem::paintDetails(QPainter* painter, const Colors& colors) const {
     const qreal textWidth = kCardWidth - kTextLeft - kTextRight;
-    // The body lines leave room for the snowflake; a frozen card's text is muted.
-    const qreal bodyWidth = freezeToggleShown() ? textWidth - kToggleSize - 2 : textWidth;
-    const QColor body = training_.frozen ? mutedTextColor() : textColor().lighter(140);
     // Header: id on the left, type on the right.
     const QFontMetricsF typeMetrics(typeFont());
     const QString type = typeMetrics.elidedText(content_.type, Qt::ElideRight, textWidth * 0.55);
     const qreal typeWidth = typeMetrics.horizontalAdvance(type);
     painter->setFont(typeFont());
-    painter->setPen(error ? errorColor() : accent.darker(115));
+    painter->setPen(colors.type);
     painter->drawText(QRectF(kTextLeft, 5, textWidth, 18), Qt::AlignRight | Qt::AlignVCenter, type);
     painter->setFont(idFont());
-    painter->setPen(textColor());
+    painter->setPen(colors.text);
     const QString id = QFontMetricsF(idFont()).elidedText(id_, Qt::ElideRight, textWidth - typeWidth - 8);
     painter->drawText(QRectF(kTextLeft, 5, textWidth, 18), Qt::AlignLeft | Qt::AlignVCenter, id);
 
-    // Key params, then the output shape (or the first reason of an error). A card without
-    // params centres its one line in the space below the header.
-    struct Line { QString text; QFont font; QColor color; };
+    // Key params; the output shape with its size on the right (or the first reason of an
+    // error); the cost. The lines are centred in the space below the header.
+    struct Line { QString text; QFont font; QColor color; QString right = {}; };
     QList<Line> lines;
-    if (!content_.params.isEmpty()) lines.append({content_.params, paramsFont(), body});
-    if (error) {
+    if (!content_.params.isEmpty()) lines.append({content_.params, paramsFont(), colors.body});
+    if (hasError()) {
         lines.append({content_.issues.first(), typeFont(), errorColor()});
     } else if (!content_.shape.isEmpty()) {
-        lines.append({content_.shape, shapeFont(), mutedTextColor()});
+        lines.append({content_.shape, shapeFont(), colors.muted, content_.memory});
+        if (!content_.cost.isEmpty()) lines.append({content_.cost, typeFont(), colors.body});
     } else if (content_.blocked) {
         QFont italic = typeFont();
         italic.setItalic(true);
-        lines.append({QStringLiteral("shape unknown"), italic, mutedTextColor()});
+        lines.append({QStringLiteral("shape unknown"), italic, colors.muted});
     }
-    qreal y = lines.size() == 1 ? 33 : 24;
+    qreal y = firstLineY(int(lines.size()));
     for (const Line& line : lines) {
-        painter->setFont(line.font);
+        const QRectF box(kTextLeft, y, textWidth, kLinePitch);
+        // A line beside the snowflake leaves room for it.
+        const qreal width = freezeToggleShown() && box.intersects(freezeToggleRect()) ? textWidth - kToggleSize - 2
+                                                                                       : textWidth;
+        qreal leftWidth = width;
         painter->setPen(line.color);
-        painter->drawText(QRectF(kTextLeft, y, bodyWidth, 17), Qt::AlignLeft | Qt::AlignVCenter,
-                          QFontMetricsF(line.font).elidedText(line.text, Qt::ElideRight, bodyWidth));
-        y += 18;
+        if (!line.right.isEmpty()) {
+            painter->setFont(typeFont());
+            leftWidth -= QFontMetricsF(typeFont()).horizontalAdvance(line.right) + 6;
+            painter->drawText(QRectF(kTextLeft, y, width, kLinePitch), Qt::AlignRight | Qt::AlignVCenter, line.right);
+        }
+        painter->setFont(line.font);
+        painter->drawText(QRectF(kTextLeft, y, leftWidth, kLinePitch), Qt::AlignLeft | Qt::AlignVCenter,
+                          QFontMetricsF(line.font).elidedText(line.text, Qt::ElideRight, leftWidth));
+        y += kLinePitch;
     }
 }
 
@@ -272,8 +313,10 @@ QString NodeItem::buildToolTip() const {
     if (!content_.description.isEmpty()) lines << content_.description;
     if (!content_.params.isEmpty()) lines << content_.params;
     if (!content_.shape.isEmpty())
-        lines << QStringLiteral("Output ") + content_.shape + QStringLiteral(" \u00b7 ") +
-                     QLocale().toString(content_.parameters) + QStringLiteral(" parameters");
+        lines << QStringLiteral("Output ") + content_.shape + QStringLiteral(" (") + content_.memory +
+                     QStringLiteral(" per image) \u00b7 ") + QLocale().toString(content_.parameters) +
+                     QStringLiteral(" parameters \u00b7 ") + QLocale().toString(content_.macs) +
+                     QStringLiteral(" MACs per image");
     else if (content_.blocked)
         lines << QStringLiteral("Output shape unknown: a layer upstream has an error.");
     if (training_.init != NodeTraining::Init::None)
@@ -281,6 +324,13 @@ QString NodeItem::buildToolTip() const {
                      (training_.initReason.isEmpty() ? QString() : QStringLiteral(" (") + training_.initReason + ')');
     if (training_.frozen) lines << QStringLiteral("Frozen: keeps its weights while training");
     return lines.join('\n');
+}
+
+void NodeItem::setCostTint(double share) {
+    if (share < 0) share = -1;
+    if (share == costTint_) return;
+    costTint_ = share;
+    update();
 }
 
 void NodeItem::setTraining(const NodeTraining& training) {

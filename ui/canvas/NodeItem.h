@@ -1,6 +1,8 @@
 #pragma once
-// A node of the design drawn as a card: id, layer type, key params and output shape, with a
-// colour accent for its palette group, input ports on top and the output port at the bottom.
+// A node of the design drawn as a card: id, layer type, key params, output shape and size, and
+// cost (parameters and MACs per image), with a colour accent for its palette group, input
+// ports on top and the output port at the bottom. The cost overlay tints the card by the
+// node's share of the design's total (setCostTint).
 // A node that fails validation gets a red border, a badge and its reasons as the tooltip.
 // Cards are movable and selectable; when a drag ends the scene records one move. The training
 // settings add marks (NodeTraining): how a chosen source run initializes the node (a pill on
@@ -22,7 +24,10 @@ struct NodeContent {
     QString description;  // one line from the layer registry, for the tooltip
     QString params;       // "32 · 3×3 · pad 1"
     QString shape;        // "[N, 32, 28, 28]"; "" when unknown
+    QString memory;       // the output's size per image: "98 KB"; "" when unknown
+    QString cost;         // "9.2k params · 3.6M MACs"; "" for a layer without weights
     qint64 parameters = 0;
+    qint64 macs = 0;      // per image
     QStringList issues;   // reasons this node fails validation (its own issues)
     bool blocked = false; // no own issue, but no shape either (an upstream error)
     int inputPorts = 1;   // input slots shown on top
@@ -67,8 +72,15 @@ public:
     QString typeName() const { return content_.type; }
     QString paramsText() const { return content_.params; }
     QString shapeText() const { return content_.shape; }
+    QString memoryText() const { return content_.memory; }
+    QString costText() const { return content_.cost; }
     bool hasError() const { return !content_.issues.isEmpty(); }
     bool isBlocked() const { return content_.blocked; }
+
+    // The cost overlay: the node's share (0..1) of the design's parameters or MACs tints the
+    // card from light to dark orange; negative: no overlay (the card's usual colours).
+    void setCostTint(double share);
+    double costTint() const { return costTint_; }
 
     void setTraining(const NodeTraining& training);
     const NodeTraining& training() const { return training_; }
@@ -103,8 +115,13 @@ protected:
     void mouseReleaseEvent(QGraphicsSceneMouseEvent* event) override;
 
 private:
+    // The card's colours in its state: error, cost overlay, frozen or plain.
+    struct Colors {
+        QColor fill, text, body, muted, type;
+    };
+    Colors colors(const QColor& accent) const;
     void syncPorts();
-    void paintDetails(QPainter* painter, const QColor& accent) const;
+    void paintDetails(QPainter* painter, const Colors& colors) const;
     void paintTrainingMarks(QPainter* painter, bool overview) const;
     QString buildToolTip() const;
 
@@ -113,6 +130,7 @@ private:
     NodeTraining training_;
     QList<PortItem*> inputs_;
     PortItem* output_ = nullptr;
+    double costTint_ = -1;
     bool hovered_ = false;
     bool togglePressed_ = false;  // the press went to the snowflake: its release is no click
 };

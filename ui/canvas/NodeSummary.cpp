@@ -3,6 +3,8 @@
 #include "canvas/NodeSummary.h"
 
 #include <QStringList>
+#include <cmath>
+#include <initializer_list>
 
 namespace strata::canvas {
 namespace {
@@ -58,6 +60,19 @@ QString explicitParams(const Node& n, const LayerSpec* s) {
     return parts.join(kDot);
 }
 
+// `value` in the largest of `units` (each `base` times the one before) that keeps it at least
+// 1 once rounded: one decimal below 10 ("9.2k"), whole numbers above ("421k"), and the
+// smallest unit always whole ("896").
+QString scaled(double value, double base, std::initializer_list<const char*> units) {
+    auto unit = units.begin();
+    while (unit + 1 != units.end() && std::round(value) >= base) {
+        value /= base;
+        ++unit;
+    }
+    const bool decimal = unit != units.begin() && value < 9.95;
+    return QString::number(value, 'f', decimal ? 1 : 0) + QLatin1String(*unit);
+}
+
 }  // namespace
 
 QString keyParamsText(const Node& node, const LayerSpec* spec, int classes) {
@@ -80,6 +95,17 @@ QString keyParamsText(const Node& node, const LayerSpec* spec, int classes) {
 
 QString shapeText(const Shape& shape) {
     return shape.empty() ? QString() : QString::fromStdString(shapeToString(shape));
+}
+
+QString compactCount(qint64 n) { return scaled(double(n), 1000, {"", "k", "M", "G", "T", "P"}); }
+
+QString byteSize(qint64 bytes) { return scaled(double(bytes), 1024, {" B", " KB", " MB", " GB", " TB"}); }
+
+QString costText(qint64 parameters, qint64 macs) {
+    QStringList parts;
+    if (parameters > 0) parts << compactCount(parameters) + QStringLiteral(" params");
+    if (macs > 0) parts << compactCount(macs) + QStringLiteral(" MACs");
+    return parts.join(kDot);
 }
 
 }  // namespace strata::canvas

@@ -36,13 +36,13 @@ bool isMultiInput(const std::string& type) {
 }  // namespace
 
 DesignDocument::DesignDocument(QObject* parent) : QObject(parent) {
-    analysis_ = analyzeDesign(design_, classes_);
+    analyze();
 }
 
 void DesignDocument::setClasses(int classes) {
     if (classes == classes_ || classes < 1) return;
     classes_ = classes;
-    analysis_ = analyzeDesign(design_, classes_);
+    analyze();
     emit changed();
 }
 
@@ -92,8 +92,13 @@ bool DesignDocument::save(const QString& path, QString* error) {
 
 void DesignDocument::apply(const Design& design) {
     design_ = design;
-    analysis_ = analyzeDesign(design_, classes_);
+    analyze();
     emit changed();
+}
+
+void DesignDocument::analyze() {
+    analysis_ = analyzeDesign(design_, classes_);
+    cost_ = designCost(analysis_);
 }
 
 bool DesignDocument::commit(const Design& after, const QString& text, int mergeId) {

@@ -1,10 +1,11 @@
 #pragma once
 // The open design as the editor sees it: the core Design value (the one source of truth),
-// its analysis (shapes, parameter counts, issues) recomputed after every change, the file it
-// came from, and the undo stack. Every edit is a QUndoCommand holding JSON snapshots of the
-// design before and after (as QtNodes does for delete/paste), so undo, redo, save and load
-// share one serialization. Views never change the Design directly: they call the edit
-// functions below and follow the single `changed()` signal, reconciling their items by id.
+// its analysis (shapes, parameter counts, issues) and cost (MACs, output sizes) recomputed
+// after every change, the file it came from, and the undo stack. Every edit is a
+// QUndoCommand holding JSON snapshots of the design before and after (as QtNodes does for
+// delete/paste), so undo, redo, save and load share one serialization. Views never change the
+// Design directly: they call the edit functions below and follow the single `changed()`
+// signal, reconciling their items by id.
 #include <QObject>
 #include <QPointF>
 #include <QSet>
@@ -13,6 +14,7 @@
 #include <QUndoStack>
 
 #include "design/DesignAnalysis.h"
+#include "design/DesignCost.h"
 
 namespace strata {
 
@@ -23,6 +25,8 @@ public:
 
     const Design& design() const { return design_; }
     const DesignAnalysis& analysis() const { return analysis_; }
+    // Each node's parameters, MACs and output bytes per image, from analysis().
+    const DesignCost& cost() const { return cost_; }
     // The undo history, for its state (canUndo, texts, clean). Undo and redo go through
     // undo() and redo() below, which the lock refuses; the stack's own slots do not ask.
     QUndoStack* undoStack() { return &undo_; }
@@ -94,11 +98,14 @@ private:
     friend class DesignSnapshotCommand;
     // Applies a whole design value (used by the undo commands) and re-analyzes.
     void apply(const Design& design);
+    // The analysis and the cost of design_ with classes_.
+    void analyze();
     // Pushes an undo step from the current design to `after`; false when locked.
     bool commit(const Design& after, const QString& text, int mergeId = -1);
 
     Design design_;
     DesignAnalysis analysis_;
+    DesignCost cost_;
     QUndoStack undo_;
     QString path_;
     int classes_ = 10;
