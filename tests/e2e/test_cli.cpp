@@ -3,11 +3,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <csignal>
 
+#include "design/DesignTransforms.h"
 #include "runs/RunFile.h"
 #include "support/JsonFile.h"
 #include "support/StrataProcess.h"
@@ -122,6 +124,62 @@ private slots:
         QVERIFY(r.out.isEmpty());
         r = runStrata({"check", "--help"});
         QVERIFY(r.out.contains("--cost"));
+    }
+
+    // The stability pre-flight: a plain 20-block sigmoid stack gets one `warning:` line naming
+    // its input-most weights, and still exits 0; with BatchNorm, none. Bad input exits 2.
+    void checkPreflight() {
+        strata::DeepStackSpec spec;
+        spec.height = spec.width = 16;
+        spec.activation = "Sigmoid";
+        const QString plain = path("sigmoid.strata.json");
+        strata::saveDesign(strata::deepStack(spec), plain.toStdString());
+        spec.batchNorm = true;
+        const QString bn = path("sigmoid-bn.strata.json");
+        strata::saveDesign(strata::deepStack(spec), bn.toStdString());
+
+        Result r = runStrata({"check", plain, "--preflight", "--data", data_});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QVERIFY2(lines[0].simplified() == "node type output parameters output std dead output grad weight grad",
+                 qPrintable(lines[0]));
+        QStringList warnings = lines.filter(QRegularExpression("^warning: "));
+        QVERIFY2(warnings.size() == 1, qPrintable(r.out));
+        QVERIFY2(warnings[0].startsWith("warning: " + plain + ": node \"stem\": gradients are ") &&
+                     warnings[0].endsWith(" of those of \"b20_conv\" before the head (vanishing); add BatchNorm or residual "
+                                          "connections"),
+                 qPrintable(warnings[0]));
+        QVERIFY2(r.out.contains("preflight: 64 images, "), qPrintable(r.out));
+        auto row = [&](const QString& id) {
+            for (const QString& line : lines)
+                if (line.startsWith(id + ' ')) return line.simplified();
+            return QString();
+        };
+        QVERIFY2(row("in").endsWith(" - - - -"), qPrintable(row("in")));
+        // A Sigmoid has no dead share and no weights; a Conv2d has weights.
+        QVERIFY2(QRegularExpression("^b1_act Sigmoid .* - \\S+ -$").match(row("b1_act")).hasMatch(), qPrintable(row("b1_act")));
+        QVERIFY2(QRegularExpression("^b1_conv Conv2d .* - \\S+ \\d\\.\\d\\de[-+]\\d+$").match(row("b1_conv")).hasMatch(),
+                 qPrintable(row("b1_conv")));
+
+        r = runStrata({"check", bn, "--preflight", "--data", data_, "--cost", "--seed", "3"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(!r.out.contains("warning:") && r.out.contains("total: ") && r.out.contains(" output bytes "),
+                 qPrintable(r.out));
+        // Without data: a seeded random batch.
+        r = runStrata({"check", plain, "--preflight"});
+        QVERIFY2(r.code == 0 && r.out.count("warning: ") == 1, qPrintable(r.out + r.err));
+
+        for (const QStringList& bad : {QStringList{"check", plain, "--preflight", "--data", path("no-such-folder")},
+                                       QStringList{"check", path("missing.strata.json"), "--preflight"}}) {
+            r = runStrata(bad);
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.count('\n') == 1 && r.err.startsWith("error: "), qPrintable(r.err));
+            QVERIFY(r.out.isEmpty());
+        }
+        r = runStrata({"check", plain, "--data", data_});
+        QCOMPARE(r.code, 2);
+        r = runStrata({"check", "--help"});
+        QVERIFY(r.out.contains("--preflight"));
     }
 
     void checkEveryTemplate() {

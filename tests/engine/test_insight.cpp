@@ -6,6 +6,8 @@
 #include <torch/torch.h>
 #endif
 
+#include <QDir>
+#include <QImage>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -13,12 +15,14 @@
 
 #ifndef Q_MOC_RUN
 #include "compile/GraphModule.h"
+#include "design/DesignTransforms.h"
 #include "insight/Activations.h"
 #include "insight/GradientNorms.h"
 #include "insight/Insight.h"
 #include "insight/LayerRoles.h"
 #include "insight/LinearProbe.h"
 #include "insight/Patches.h"
+#include "insight/Preflight.h"
 #include "insight/Projection.h"
 #include "insight/ReceptiveField.h"
 #include "insight/Saliency.h"
@@ -49,6 +53,38 @@ torch::Tensor verticalEdgeImage() {
 }
 
 Picture mapOf(const LayerActivations& a, size_t i) { return a.maps.at(i); }
+
+// The stabilizer experiment's 20-block stack of width 16 (DesignTransforms), on 16x16 inputs
+// to keep the test quick; the pre-flight runs on its seeded random batch.
+PreflightReport stackPreflight(const std::string& activation, bool batchNorm, bool residual) {
+    DeepStackSpec spec;
+    spec.height = spec.width = 16;
+    spec.activation = activation;
+    spec.batchNorm = batchNorm;
+    spec.residual = residual;
+    return preflight(deepStack(spec), PreflightInputs{});
+}
+
+QString preflightSummary(const PreflightReport& r) {
+    QString s = QString("ratio %1 (%2 / %3)").arg(r.gradientRatio).arg(QString::fromStdString(r.inputMost),
+                                                                        QString::fromStdString(r.headMost));
+    for (const PreflightFinding& f : r.findings) s += "; " + QString::fromStdString(f.text);
+    return s;
+}
+
+// Black 16x16 images with one white pixel: normalized by the folder's statistics, every other
+// pixel is negative, so a ReLU on the input is almost entirely zero.
+void writeSparseFolder(const QString& dir) {
+    for (const char* cls : {"a", "b"}) {
+        QDir().mkpath(dir + "/" + cls);
+        for (int i = 0; i < 4; ++i) {
+            QImage img(16, 16, QImage::Format_Grayscale8);
+            img.fill(0);
+            img.setPixel(i, cls[0] == 'a' ? 3 : 12, qRgb(255, 255, 255));
+            QVERIFY(img.save(QString("%1/%2/%3.png").arg(dir, cls).arg(i)));
+        }
+    }
+}
 
 }  // namespace
 
@@ -309,6 +345,64 @@ private slots:
             QVERIFY2(std::abs(h.norms[r] - std::sqrt(squares)) <= 1e-5 * std::sqrt(squares),
                      qPrintable(QString::fromStdString(h.layers[r])));
         }
+    }
+
+    // The verdicts the stabilizer experiment's training agrees with (README): the plain sigmoid
+    // and ReLU stacks, which stay at chance, are flagged on their input-most weights; the
+    // stacks with BatchNorm or residual connections, which train, are not.
+    void preflightFlagsVanishingStacks() {
+        at::set_num_threads(2);
+        const PreflightReport sigmoid = stackPreflight("Sigmoid", false, false);
+        QVERIFY2(sigmoid.findings.size() == 1, qPrintable(preflightSummary(sigmoid)));
+        QCOMPARE(sigmoid.findings[0].node, std::string("stem"));
+        QVERIFY2(sigmoid.findings[0].text.find("(vanishing); add BatchNorm") != std::string::npos,
+                 qPrintable(preflightSummary(sigmoid)));
+        QCOMPARE(sigmoid.inputMost, std::string("stem"));
+        QCOMPARE(sigmoid.headMost, std::string("b20_conv"));  // the last weights before the head
+        QVERIFY(sigmoid.gradientRatio < 1e-10);
+        const PreflightReport relu = stackPreflight("ReLU", false, false);
+        QVERIFY2(relu.findings.size() == 1 && relu.gradientRatio < 1.0 / kPreflightGradientFactor,
+                 qPrintable(preflightSummary(relu)));
+        // Residual connections alone do not rescue sigmoid (test accuracy 0.100 in the experiment).
+        const PreflightReport sigmoidRes = stackPreflight("Sigmoid", false, true);
+        QVERIFY2(sigmoidRes.findings.size() == 1, qPrintable(preflightSummary(sigmoidRes)));
+        for (const auto& [activation, bn, res] : {std::tuple{"Sigmoid", true, false}, std::tuple{"ReLU", false, true},
+                                                  std::tuple{"ReLU", true, false}, std::tuple{"ReLU", true, true}}) {
+            const PreflightReport r = stackPreflight(activation, bn, res);
+            QVERIFY2(r.findings.empty(), qPrintable(QString(activation) + ": " + preflightSummary(r)));
+            QVERIFY(r.gradientRatio > 1.0 / kPreflightGradientFactor && r.gradientRatio < kPreflightGradientFactor);
+        }
+        // Measured per node with a module: ReLUs get a zero share, others NaN; weights only where there are some.
+        for (const PreflightNode& n : relu.nodes) {
+            QVERIFY(n.type == "ReLU" ? n.deadShare >= 0 && n.deadShare < kPreflightDeadReluShare : std::isnan(n.deadShare));
+            QVERIFY(std::isfinite(n.outputStd) && std::isfinite(n.outputGradientNorm));
+            QCOMPARE(std::isnan(n.weightGradientNorm), n.type != "Conv2d" && n.type != "Linear");
+        }
+    }
+
+    // A ReLU on an input that is negative almost everywhere once normalized by the folder's
+    // statistics (as training normalizes it): the dead-ReLU finding names it.
+    void preflightFindsDeadRelus() {
+        QTemporaryDir tmp;
+        writeSparseFolder(tmp.filePath("sparse"));
+        const Design design = parseDesign(R"({"format": "strata.design/1", "name": "dead", "nodes": [
+          {"id": "in", "type": "Input", "params": {"channels": 1, "height": 16, "width": 16}},
+          {"id": "relu1", "type": "ReLU"}, {"id": "flat", "type": "Flatten"},
+          {"id": "fc", "type": "Linear", "params": {"out_features": "classes"}}, {"id": "out", "type": "Output"}]})");
+        PreflightInputs inputs;
+        inputs.dataDir = tmp.filePath("sparse").toStdString();
+        const PreflightReport r = preflight(design, inputs);
+        QCOMPARE(r.images, 8);
+        QVERIFY2(r.findings.size() == 1 && r.findings[0].node == "relu1", qPrintable(preflightSummary(r)));
+        QCOMPARE(r.findings[0].text, std::string("node \"relu1\": 100 % of outputs are zero (dead ReLUs); use "
+                                                  "LeakyReLU or add BatchNorm before it"));
+        QVERIFY(r.nodes.at(0).deadShare >= 0.99);
+        // The same design on standard-normal images: half the outputs are zero, no finding.
+        const PreflightReport random = preflight(design, PreflightInputs{});
+        QVERIFY2(random.findings.empty(), qPrintable(preflightSummary(random)));
+        QVERIFY(std::abs(random.nodes.at(0).deadShare - 0.5) < 0.05);
+        inputs.dataDir = tmp.filePath("missing").toStdString();
+        QVERIFY_THROWS_EXCEPTION(DataError, preflight(design, inputs));
     }
 
     void snapshotRoundTripsThroughTheRunFile() {
