@@ -150,8 +150,8 @@ Design deepStack(const DeepStackSpec& s) {
     requireBetween(s.channels, 1, 64, "--channels");
     requireBetween(s.height, 1, 4096, "--input-size height");
     requireBetween(s.width, 1, 4096, "--input-size width");
-    requireBetween(s.depth, 1, 200, "--depth");
-    requireBetween(s.blockWidth, 1, 4096, "--width");
+    requireBetween(s.depth, 1, kDeepStackMaxDepth, "--depth");
+    requireBetween(s.blockWidth, 1, kDeepStackMaxWidth, "--width");
     const std::string act = activationType(s.activation);
 
     StackBuilder b;

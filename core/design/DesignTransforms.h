@@ -11,6 +11,11 @@
 
 namespace strata {
 
+// The largest stack deepStack makes: blocks, and channels per block (the studio's spin boxes
+// offer the same ranges).
+inline constexpr int kDeepStackMaxDepth = 200;
+inline constexpr int kDeepStackMaxWidth = 4096;
+
 struct DeepStackSpec {
     int channels = 1;   // Input channels (1-64)
     int height = 28;    // Input height and width (1-4096)

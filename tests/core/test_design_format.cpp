@@ -9,14 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/StringCompare.h"
+
 namespace fs = std::filesystem;
-// Failed comparisons of std::string print both values.
-namespace QTest {
-template <>
-inline char* toString(const std::string& s) {
-    return qstrdup(s.c_str());
-}
-}  // namespace QTest
 
 using namespace strata;
 using nlohmann::json;

@@ -16,14 +16,9 @@
 #include <set>
 #include <utility>
 
+#include "support/StringCompare.h"
+
 namespace fs = std::filesystem;
-// Failed comparisons of std::string print both values.
-namespace QTest {
-template <>
-inline char* toString(const std::string& s) {
-    return qstrdup(s.c_str());
-}
-}  // namespace QTest
 
 using namespace strata;
 using nlohmann::json;

@@ -62,13 +62,6 @@ constexpr int kRunFuzzMinimum = 1000;
 constexpr int kRunFuzzMaximum = 1000000;
 constexpr qint64 kRunFuzzBudgetMs = 15000;
 
-// STRATA_FUZZ_BUDGET_MS overrides each budget below (a longer soak, a replay of a late mutant).
-qint64 runFuzzBudgetMs(qint64 fallback) {
-    bool ok = false;
-    const qint64 ms = qEnvironmentVariable("STRATA_FUZZ_BUDGET_MS").toLongLong(&ok);
-    return ok ? ms : fallback;
-}
-
 long runFuzzMaxRssKb() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
@@ -721,7 +714,7 @@ private slots:
         // STRATA_FUZZ_TRACE=1 prints each mutant before it is read.
         const bool trace = qEnvironmentVariableIntValue("STRATA_FUZZ_TRACE") != 0;
         int i = 0;
-        const qint64 budgetMs = runFuzzBudgetMs(kRunFuzzBudgetMs);
+        const qint64 budgetMs = fuzzBudgetMs(kRunFuzzBudgetMs);
         for (; i < kRunFuzzMaximum && (i < kRunFuzzMinimum || budget.elapsed() < budgetMs); ++i) {
             const RunMutantSeed& seed = seeds_[size_t(i) % seeds_.size()];
             const RunMutation kind = RunMutation(rng() % kRunMutations);
@@ -785,7 +778,7 @@ private slots:
         QElapsedTimer budget;
         budget.start();
         int i = 0;
-        const qint64 budgetMs = runFuzzBudgetMs(kFlipsBudgetMs);
+        const qint64 budgetMs = fuzzBudgetMs(kFlipsBudgetMs);
         for (; i < kRunFuzzMaximum && (i < kFlipsMinimum || budget.elapsed() < budgetMs); ++i) {
             const RunMutantSeed& seed = seeds_[size_t(i) % seeds_.size()];
             RunBytes bytes = seed.bytes;

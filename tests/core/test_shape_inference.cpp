@@ -8,13 +8,7 @@
 #include <map>
 #include "support/TestData.h"
 
-// Failed comparisons of std::string print both values.
-namespace QTest {
-template <>
-inline char* toString(const std::string& s) {
-    return qstrdup(s.c_str());
-}
-}  // namespace QTest
+#include "support/StringCompare.h"
 
 using namespace strata;
 using nlohmann::json;

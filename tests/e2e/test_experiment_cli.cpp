@@ -26,14 +26,6 @@ using namespace strata::test;
 
 namespace {
 
-// The lines of `text` that start with "error:".
-QStringList expCliErrorLines(const QString& text) {
-    QStringList out;
-    for (const QString& line : text.split('\n'))
-        if (line.startsWith("error:")) out << line;
-    return out;
-}
-
 // A command line as a POSIX shell splits it, for the quoting trainCommands writes: words
 // separated by spaces, '...' quoted, \' outside quotes.
 QStringList expShellWords(const QString& line) {
@@ -89,7 +81,7 @@ class ExperimentCliTest : public QObject {
     // Exit 2 with exactly one error line, which names `what`; nothing at `notWritten`.
     void expectBadInput(const StrataRun& r, const QString& what, const QString& notWritten = {}) {
         QVERIFY2(r.code == 2, qPrintable(QString("exit %1: %2").arg(r.code).arg(r.err)));
-        const QStringList errors = expCliErrorLines(r.err);
+        const QStringList errors = errorLines(r.err);
         QVERIFY2(errors.size() == 1, qPrintable(r.err));
         QVERIFY2(errors.first().contains(what), qPrintable(errors.first() + "  (expected: " + what + ")"));
         if (!notWritten.isEmpty()) QVERIFY2(!QFileInfo::exists(notWritten), qPrintable(notWritten));
@@ -359,7 +351,7 @@ private slots:
 
         const StrataRun r = runStrata({"experiment", "resume", dir});
         QVERIFY2(r.code == 1, qPrintable(QString("exit %1: %2").arg(r.code).arg(r.err)));
-        const QStringList errors = expCliErrorLines(r.err);
+        const QStringList errors = errorLines(r.err);
         QVERIFY2(errors.size() == 2, qPrintable(r.err));
         QVERIFY2(errors[0].startsWith("error: w0.5: ") && errors[0].contains("conv1"), qPrintable(errors[0]));
         QVERIFY2(errors[1].startsWith("error: w1: ") && errors[1].contains(dir + "/w1.strata.json"), qPrintable(errors[1]));

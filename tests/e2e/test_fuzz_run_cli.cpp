@@ -129,10 +129,7 @@ private slots:
         std::map<QString, int> refused;  // bucket of the error line
         std::map<QString, std::pair<int, int>> byCommand;  // exit 0, exit 2
         int identical = 0, unverifiable = 0, unchecked = 0;
-        // STRATA_FUZZ_BUDGET_MS overrides the budget (a longer soak).
-        bool overridden = false;
-        const qint64 envBudget = qEnvironmentVariable("STRATA_FUZZ_BUDGET_MS").toLongLong(&overridden);
-        const qint64 budgetMs = overridden ? envBudget : kRunCliBudgetMs;
+        const qint64 budgetMs = fuzzBudgetMs(kRunCliBudgetMs);  // STRATA_FUZZ_BUDGET_MS: a longer soak
         QElapsedTimer budget;
         budget.start();
         int i = 0;

@@ -20,18 +20,6 @@
 
 using namespace strata::test;
 
-namespace {
-
-// The lines of `text` that start with "error:".
-QStringList transferCliErrorLines(const QString& text) {
-    QStringList out;
-    for (const QString& line : text.split('\n'))
-        if (line.startsWith("error:")) out << line;
-    return out;
-}
-
-}  // namespace
-
 class TransferCliTest : public QObject {
     Q_OBJECT
 
@@ -50,7 +38,7 @@ class TransferCliTest : public QObject {
     // Exit 2 with exactly one error line, which names `what`.
     void expectBadInput(const StrataRun& r, const QString& what) {
         QVERIFY2(r.code == 2, qPrintable(QString("exit %1: %2").arg(r.code).arg(r.err)));
-        const QStringList errors = transferCliErrorLines(r.err);
+        const QStringList errors = errorLines(r.err);
         QVERIFY2(errors.size() == 1, qPrintable(r.err));
         QVERIFY2(errors.first().contains(what), qPrintable(errors.first() + "  (expected: " + what + ")"));
     }

@@ -1,5 +1,7 @@
 #include "support/RunMutants.h"
 
+#include <QtGlobal>
+
 #include <hdf5.h>
 
 #include <algorithm>
@@ -15,6 +17,12 @@
 #include "support/TestData.h"
 
 namespace strata::test {
+
+int64_t fuzzBudgetMs(int64_t fallback) {
+    bool ok = false;
+    const qint64 ms = qEnvironmentVariable("STRATA_FUZZ_BUDGET_MS").toLongLong(&ok);
+    return ok ? ms : fallback;
+}
 
 RunBytes readFileBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -17,6 +17,10 @@ namespace strata::test {
 
 using RunBytes = std::vector<uint8_t>;
 
+// A fuzz test's time budget: STRATA_FUZZ_BUDGET_MS when set (a longer soak, or the replay of
+// a late mutant), else `fallback`.
+int64_t fuzzBudgetMs(int64_t fallback);
+
 RunBytes readFileBytes(const std::string& path);
 void writeFileBytes(const std::string& path, const RunBytes& bytes);
 

@@ -36,4 +36,12 @@ inline StrataRun runStrata(const QStringList& args, int timeoutMs = 120000) {
             QString::fromUtf8(p.readAllStandardError())};
 }
 
+// The lines of `text` that start with "error:" (a refusal is exactly one of them).
+inline QStringList errorLines(const QString& text) {
+    QStringList out;
+    for (const QString& line : text.split('\n'))
+        if (line.startsWith("error:")) out << line;
+    return out;
+}
+
 }  // namespace strata::test

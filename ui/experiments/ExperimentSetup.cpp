@@ -12,17 +12,12 @@
 
 #include <vector>
 
+#include "design/DesignTransforms.h"
 #include "experiment/ExperimentKinds.h"
 #include "experiments/NumberLists.h"
 #include "experiments/VariantsPage.h"
 
 namespace strata {
-
-namespace {
-// As `strata experiment stabilizers` allows (design/DesignTransforms.h).
-constexpr int kMaxDepth = 200;
-constexpr int kMaxBlockWidth = 4096;
-}  // namespace
 
 ExperimentSetup::ExperimentSetup(QWidget* parent) : QWidget(parent) {
     kind_ = new QComboBox(this);
@@ -58,11 +53,11 @@ QWidget* ExperimentSetup::stabilizersPage() {
     auto* form = new QFormLayout(page);
     form->setContentsMargins(0, 0, 0, 0);
     depth_ = new QSpinBox(page);
-    depth_->setRange(1, kMaxDepth);
+    depth_->setRange(1, kDeepStackMaxDepth);
     depth_->setValue(StabilizerSpec().depth);
     depth_->setToolTip(tr("3x3 convolution blocks after the stem"));
     blockWidth_ = new QSpinBox(page);
-    blockWidth_->setRange(1, kMaxBlockWidth);
+    blockWidth_->setRange(1, kDeepStackMaxWidth);
     blockWidth_->setValue(StabilizerSpec().blockWidth);
     blockWidth_->setToolTip(tr("channels of every block"));
     activation_ = new QComboBox(page);
