@@ -1,7 +1,8 @@
 // The studio: `strata [DESIGN] [--data DIR] [--train [--epochs N]] [--experiment DIR]
-// [--show PANEL[:TAB]] [--cost-overlay params|macs] [--screenshot FILE.png]`. The automation options drive the window
+// [--show PANEL[:TAB]] [--cost-overlay params|macs] [--collapse-blocks] [--screenshot FILE.png]`. The automation options drive the window
 // through its named operations (startTraining, showPanel, trainingFinished, the Experiments
 // dock's openExperiment), never through widgets found by name.
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
@@ -13,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+#include "Actions.h"
 #include "Autosave.h"
 #include "Commands.h"
 #include "MainWindow.h"
@@ -22,6 +24,7 @@
 #include "data/DatasetPanel.h"
 #include "design/Templates.h"
 #include "experiments/ExperimentsPanel.h"
+#include "insight/CanvasInsight.h"
 #include "model/DesignDocument.h"
 #include "panels/PropertyPanel.h"
 #include "runs/RunsPanel.h"
@@ -42,6 +45,8 @@ const char* const kDefaultTemplate = "reference-cnn";
 struct StudioOptions {
     QString design, data, screenshot, show, experiment;
     bool train = false;
+    bool collapseBlocks = false;  // shows every block of the design as one card
+    bool previews = false;        // live previews (and their pre-flight badges) on the cards
     int epochs = 0;  // 0: the settings panel's
     CostOverlay costOverlay = CostOverlay::None;
     // Automation never opens a modal dialog: warnings go to stderr and the status bar.
@@ -66,13 +71,20 @@ int parseOptions(const QApplication& app, StudioOptions& o) {
     QCommandLineOption costOverlay("cost-overlay", "tint the canvas cards by their share of the design's parameters "
                                                    "(params) or MACs per image (macs), as View > Cost Overlay does",
                                    "KIND");
-    parser.addOptions({data, screenshot, train, epochs, show, experiment, costOverlay});
+    QCommandLineOption collapseBlocks("collapse-blocks", "show every block of the design collapsed to one card, "
+                                                         "as View > Collapse All Blocks does");
+    QCommandLineOption previews("previews", "show each node's output for a sample image on its card, and the "
+                                            "pre-flight's badges, as View > Live Previews does (with --screenshot: "
+                                            "shoot once they are shown)");
+    parser.addOptions({data, screenshot, train, epochs, show, experiment, costOverlay, collapseBlocks, previews});
     parser.process(app);
     o.design = parser.positionalArguments().value(0);
     o.data = parser.value(data);
     o.screenshot = parser.value(screenshot);
     o.show = parser.value(show);
     o.train = parser.isSet(train);
+    o.collapseBlocks = parser.isSet(collapseBlocks);
+    o.previews = parser.isSet(previews);
     o.experiment = parser.value(experiment);
     if (!o.experiment.isEmpty() && o.show.isEmpty()) o.show = QStringLiteral("experiments");
     if (parser.isSet(costOverlay)) {
@@ -242,6 +254,20 @@ void openExperimentThen(MainWindow& window, const QString& dir, std::function<vo
     panel->openExperiment(dir);
 }
 
+// --previews with --screenshot: shoots once the previews and their pre-flight are on the cards
+// (or after a generous wait, so a failing computation cannot hang the automation).
+void shootWithPreviews(MainWindow& window, const StudioOptions& o) {
+    constexpr int kMaxWaitMs = 30000;
+    auto shot = std::make_shared<bool>(false);
+    auto once = [&window, &o, shot] {
+        if (*shot) return;
+        *shot = true;
+        shootAndExit(window, o, kExitOk);
+    };
+    QObject::connect(window.canvasInsight(), &CanvasInsight::preflightUpdated, &window, once);
+    QTimer::singleShot(kMaxWaitMs, &window, once);
+}
+
 int runAutomation(QApplication& app, MainWindow& window, const StudioOptions& o) {
     window.resize(kScreenshotWidth, kScreenshotHeight);
     window.show();
@@ -250,6 +276,7 @@ int runAutomation(QApplication& app, MainWindow& window, const StudioOptions& o)
         QTimer::singleShot(0, &window, [&window, &o] {
             openExperimentThen(window, o.experiment, [&window, &o](int rc) { shootAndExit(window, o, rc); });
         });
+    else if (o.previews) shootWithPreviews(window, o);
     else QTimer::singleShot(0, &window, [&window, &o] { shootAndExit(window, o, kExitOk); });
     return app.exec();
 }
@@ -267,8 +294,10 @@ int guiMain(int argc, char** argv) {
     window.setAutomation(o.automation());  // before anything can report an error
     openStartDesign(window, o.design);
     window.setCostOverlay(o.costOverlay);
+    if (o.collapseBlocks) window.document()->setAllGroupsCollapsed(true);
     if (!o.data.isEmpty()) window.setDataFolder(o.data);
     else if (window.dataFolder().isEmpty()) window.setDataFolder(DatasetPanel::defaultTrainFolder());
+    if (o.previews) window.actions()->get("view.preview")->setChecked(true);
 
     if (o.automation()) return runAutomation(app, window, o);
     window.restoreWindowState();

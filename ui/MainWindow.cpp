@@ -62,7 +62,10 @@ struct CostOverlayEntry {
 constexpr CostOverlayEntry kCostOverlays[] = {
     {"view.costOverlay.none", QT_TRANSLATE_NOOP("strata::MainWindow", "&Off"), CostOverlay::None},
     {"view.costOverlay.parameters", QT_TRANSLATE_NOOP("strata::MainWindow", "&Parameters"), CostOverlay::Parameters},
-    {"view.costOverlay.macs", QT_TRANSLATE_NOOP("strata::MainWindow", "&MACs per Image"), CostOverlay::Macs}};
+    {"view.costOverlay.macs", QT_TRANSLATE_NOOP("strata::MainWindow", "&MACs per Image"), CostOverlay::Macs},
+    // Filled by View > Measure Speed (MainWindowInsight.cpp); no tint before a measurement.
+    {"view.costOverlay.measuredTime", QT_TRANSLATE_NOOP("strata::MainWindow", "Measured &CPU Time"),
+     CostOverlay::MeasuredTime}};
 
 // "net.strata.json" -> "net"
 QString baseName(const QString& path) {
@@ -85,6 +88,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     createFileActions();
     createEditActions();
     createViewActions();
+    createBlockActions();
     createMenus();
     createToolBar();
     createStatusBar();
@@ -105,6 +109,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         showPanel(StudioPanel::Settings);
     });
     createExperiments();
+    createInsight();
     autosave_ = new Autosave(document_, this);
 }
 
@@ -223,6 +228,10 @@ void MainWindow::createEditActions() {
     a.add("edit.redo", tr("&Redo"), {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)},
           toolIcon("redo"), edits);
     connect(a["edit.redo"], &QAction::triggered, document_, &DesignDocument::redo);
+    // The toolbar buttons keep these short texts while the menu names the step ("Undo Auto
+    // Layout"): a button that grew would move every button to its right under the mouse.
+    a["edit.undo"]->setIconText(tr("Undo"));
+    a["edit.redo"]->setIconText(tr("Redo"));
     QUndoStack* undo = document_->undoStack();
     for (auto changed : {&QUndoStack::canUndoChanged, &QUndoStack::canRedoChanged})
         connect(undo, changed, this, &MainWindow::updateUndoActions);
@@ -245,10 +254,7 @@ void MainWindow::createEditActions() {
     a.add("edit.selectAll", tr("Select &All"), {QKeySequence::SelectAll});
     connect(a["edit.selectAll"], &QAction::triggered, view_, &DesignView::selectAll);
     a.add("edit.autoLayout", tr("Auto &Layout"), {QKeySequence(Qt::CTRL | Qt::Key_L)}, toolIcon("layout"), edits);
-    connect(a["edit.autoLayout"], &QAction::triggered, this, [this] {
-        document_->autoLayout();
-        view_->fitToView();
-    });
+    connect(a["edit.autoLayout"], &QAction::triggered, view_, &DesignView::autoLayout);
 }
 
 void MainWindow::createViewActions() {
@@ -301,12 +307,14 @@ void MainWindow::createMenus() {
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     a.fill(edit, {"edit.undo", "edit.redo", "-", "edit.cut", "edit.copy", "edit.paste", "edit.delete", "-",
-                  "edit.selectAll", "edit.autoLayout"});
+                  "edit.selectAll", "edit.autoLayout", "-", "edit.group", "edit.ungroup", "edit.repeat",
+                  "edit.renameBlock"});
 
-    a.fill(viewMenu_, {"-", "view.zoomIn", "view.zoomOut", "view.fit", "-"});
+    a.fill(viewMenu_, {"-", "view.zoomIn", "view.zoomOut", "view.fit", "-", "view.collapseBlocks", "-"});
     QMenu* costOverlay = viewMenu_->addMenu(tr("&Cost Overlay"));
     costOverlay->setObjectName("costOverlayMenu");
-    a.fill(costOverlay, {"view.costOverlay.none", "-", "view.costOverlay.parameters", "view.costOverlay.macs"});
+    a.fill(costOverlay, {"view.costOverlay.none", "-", "view.costOverlay.parameters", "view.costOverlay.macs",
+                         "view.costOverlay.measuredTime"});
     // The dock toggles stay at the top of the View menu, above the zoom commands.
     menuBar()->addMenu(viewMenu_);
 
@@ -396,6 +404,7 @@ void MainWindow::setCostOverlay(CostOverlay overlay) {
 void MainWindow::updateSelectionActions() {
     const bool any = !view_->selectedNodeIds().isEmpty();
     for (const char* id : {"edit.cut", "edit.copy", "edit.delete"}) actions_->setAvailable(id, any);
+    updateBlockActions();
 }
 
 void MainWindow::rebuildRecentMenu() {

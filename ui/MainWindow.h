@@ -25,6 +25,7 @@ class Actions;
 class Autosave;
 class DesignDocument;
 class DesignView;
+class CanvasInsight;
 class FeaturesController;
 class IssuesPanel;
 class PalettePanel;
@@ -111,6 +112,8 @@ public:
     ExperimentsPanel* experimentsPanel() const { return trainingDocks_.experiments; }
     // Transfer: the badges of a chosen source run and the frozen layers on the canvas.
     TransferController* transferController() const { return transfer_; }
+    // The canvas' live previews, pre-flight badges and measured node times (MainWindowInsight.cpp).
+    CanvasInsight* canvasInsight() const { return insight_; }
     // The View menu; addPanelDock() lists later docks (training, features) there too.
     QMenu* viewMenu() const { return viewMenu_; }
     QMenu* recentMenu() const { return recentMenu_; }
@@ -138,6 +141,23 @@ private:
     // opening a variant's run (MainWindowExperiments.cpp).
     void createExperiments();
     void createStatusBar();
+    // Blocks (MainWindowBlocks.cpp): Group as Block, Ungroup, Repeat ×N, Rename Block and
+    // Collapse All Blocks, in the Edit and View menus and the node context menu.
+    void createBlockActions();
+    void updateBlockActions();
+    void fillBlockMenu(const QString& nodeId, QMenu* menu);
+    // The block holding the selected layers ("" when they are not all in one).
+    QString selectedBlock() const;
+    void groupSelection();
+    void ungroupSelection();
+    void repeatSelection();
+    void renameSelectedBlock();
+    void toggleAllBlocksCollapsed();
+    // Live previews, pre-flight and Measure Speed: actions, node menu, status bar, sample and
+    // run (MainWindowInsight.cpp).
+    void createInsight();
+    void connectInsightSources();
+    void fillInsightNodeMenu(const QString& id, QMenu* menu);
     void connectDocument();
 
     // The design lock: actions, canvas and panels follow it.
@@ -175,6 +195,8 @@ private:
     TrainingFlow* flow_ = nullptr;
     FeaturesController* featuresController_ = nullptr;
     TransferController* transfer_ = nullptr;
+    CanvasInsight* insight_ = nullptr;
+    QLabel* speedLabel_ = nullptr;
     std::array<QDockWidget*, kStudioPanels.size()> docks_{};
     Autosave* autosave_ = nullptr;
     QDockWidget* paletteDock_ = nullptr;

@@ -2,6 +2,7 @@
 // so every later stage can trust the Design value; graph rules live in DesignAnalysis.cpp.
 #include "design/Design.h"
 
+#include "design/DesignGroups.h"
 #include "design/DesignJsonText.h"
 
 #include <algorithm>
@@ -27,6 +28,18 @@ Node* Design::findNode(const std::string& id) {
     for (Node& n : nodes)
         if (n.id == id) return &n;
     return nullptr;
+}
+
+std::set<std::string> nodesDownstreamOf(const Design& design, const std::string& start) {
+    std::set<std::string> seen;
+    std::vector<std::string> todo{start};
+    while (!todo.empty()) {
+        const std::string id = todo.back();
+        todo.pop_back();
+        for (const Edge& e : design.edges)
+            if (e.from == id && seen.insert(e.to).second) todo.push_back(e.to);
+    }
+    return seen;
 }
 
 namespace {
@@ -192,7 +205,7 @@ Design parseDesign(const std::string& text, const std::string& source) {
         fail(source, "", "unsupported format " + root["format"].dump() + "; this Strata reads \"" +
                              kDesignFormat + "\"");
     // Only after the format check: a newer format may well have fields this one does not know.
-    rejectUnknownKeys(root, {"format", "name", "nodes", "edges"}, source, "");
+    rejectUnknownKeys(root, {"format", "name", "nodes", "edges", "groups"}, source, "");
 
     Design d;
     if (root.contains("name")) {
@@ -215,6 +228,8 @@ Design parseDesign(const std::string& text, const std::string& source) {
         // has to know the file was written without edges.
         for (std::size_t i = 1; i < d.nodes.size(); ++i) d.edges.push_back({d.nodes[i - 1].id, d.nodes[i].id, 0});
     }
+    // Blocks of the editor; versions before them reject the field as unknown (above).
+    if (root.contains("groups")) d.groups = parseGroups(root["groups"], d, source);
     return d;
 }
 
@@ -256,7 +271,9 @@ nlohmann::json designToJson(const Design& design) {
         if (e.port != 0) j["port"] = e.port;  // 0 is the default of §2
         edges.push_back(std::move(j));
     }
-    return {{"format", kDesignFormat}, {"name", design.name}, {"nodes", nodes}, {"edges", edges}};
+    json out = {{"format", kDesignFormat}, {"name", design.name}, {"nodes", nodes}, {"edges", edges}};
+    if (!design.groups.empty()) out["groups"] = groupsToJson(design.groups);  // files without blocks stay as they were
+    return out;
 }
 
 std::string designToString(const Design& design) { return designJsonText(designToJson(design)); }

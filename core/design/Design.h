@@ -2,6 +2,7 @@
 // The design: a layer graph as a plain value. One source of truth shared by the command
 // line, the compiler and the node editor (the editor's scene is only a view of it).
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,14 +26,29 @@ struct Edge {
     bool operator==(const Edge& o) const { return from == o.from && to == o.to && port == o.port; }
 };
 
+// A block of the editor (design/DesignGroups.h): nodes drawn together, collapsible to one card.
+// Only the editor reads groups; training, export and features see the flat nodes and edges.
+struct Group {
+    std::string id;    // unique among the groups ("block1")
+    std::string name;  // shown on the block's card ("Residual 1")
+    std::vector<std::string> nodes;  // member node ids, in design order; a node is in one group at most
+    bool collapsed = false;
+    int repeat = 1;  // chained copies of one unit the block holds: its card's ×N badge
+};
+
 struct Design {
     std::string name;
     std::vector<Node> nodes;
     std::vector<Edge> edges;  // always explicit in memory: a file without "edges" is chained on load
+    std::vector<Group> groups;  // optional "groups" of the file; written only when there are some
 
     const Node* findNode(const std::string& id) const;
     Node* findNode(const std::string& id);
 };
+
+// The nodes fed by node `start`, directly or through others (not `start` itself, unless a cycle
+// leads back to it).
+std::set<std::string> nodesDownstreamOf(const Design& design, const std::string& start);
 
 // Bad input in a design: the message already names the file, node or field at fault
 // (e.g. `node "fc": Linear expects ...` or `net.strata.json:3:14: ...`).

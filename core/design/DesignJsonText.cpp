@@ -11,8 +11,9 @@ namespace {
 using nlohmann::json;
 
 // Keys in the order people expect to read them; any other key follows, sorted.
-const std::vector<std::string> kKeyOrder = {"format", "name", "nodes", "edges", "id",
-                                            "type",   "params", "pos", "from", "to", "port"};
+// "id" leads a group's keys ({"id", "name", "nodes", ...}); the root has none and nodes have no name.
+const std::vector<std::string> kKeyOrder = {"format", "id",     "name", "nodes", "edges", "groups",
+                                            "type",   "params", "pos",  "from",  "to",    "port"};
 
 std::vector<std::string> orderedKeys(const json& obj) {
     std::vector<std::string> keys;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "design/DesignAnalysis.h"
+#include "design/DesignGroups.h"
 #include "runs/EpochTable.h"
 #include "runs/RunDigest.h"
 #include "runs/RunReader.h"
@@ -43,7 +44,8 @@ void checkResumable(const TrainConfig& cfg, const Design& design, const RunData&
             throw std::invalid_argument(cfg.run + ": setting \"" + *key + "\" was " + run.config.at(*key).dump() +
                                         " in the run but is " + now.at(*key).dump() + " now");
     }
-    if (nlohmann::json::parse(run.designJson) != designToJson(design))
+    // The graph decides, not the editor's blocks (collapsing one changes no weight).
+    if (nlohmann::json::parse(run.designJson) != designToJson(flatDesign(design)))
         throw std::invalid_argument(cfg.run + ": the design differs from the one the run was trained with");
 }
 
@@ -222,7 +224,7 @@ void TrainingRun::startRecord() {
     } else {
         record_ = RunData();
         record_.created = utcNowIso8601();
-        record_.designJson = designToString(design_);
+        record_.designJson = designToString(flatDesign(design_));  // runs record the graph, not the blocks
     }
     record_.strataVersion = versionString();
     record_.config = cfg_.toJson();

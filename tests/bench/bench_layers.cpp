@@ -18,7 +18,9 @@
 //     100 %: the tensors live in the caches), and the share of
 //     the layer's time spent in kernels, layout and dtype conversions, allocation and
 //     autograd bookkeeping (torch's profiler, by op name). "rest of step" is the step time
-//     the layers do not account for: the loss, the optimizer, wiring nodes (Add) and autograd.
+//     the layers do not account for: the loss, the optimizer, wiring nodes (Add) and autograd;
+//     "sum of layers" the layers' share of the step. The step and layer times are measured by
+//     core/insight/LayerTiming.h, as the studio's "Measure speed" measures them.
 // Training FLOPs are 3x the forward's: 2 per multiply-accumulate of Conv2d and Linear weights,
 // the convention of PyTorch's counters (fvcore, thop). Not part of ctest.
 #include <torch/csrc/autograd/profiler_legacy.h>
@@ -37,14 +39,13 @@
 #include "compile/GraphModule.h"
 #include "compile/Precision.h"
 #include "design/Design.h"
+#include "insight/LayerTiming.h"
 #include "train/CpuAutocast.h"
 #include "train/MallocTuning.h"
 
 using namespace strata;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 struct Settings {
     int64_t batch = 64;
@@ -54,17 +55,6 @@ struct Settings {
     std::vector<std::string> precisions{"fp32", "bf16"};
     std::vector<std::string> designs;
 };
-
-double medianMs(int repetitions, const std::function<void()>& f) {
-    std::vector<double> ms;
-    for (int i = 0; i < repetitions; ++i) {
-        const auto start = Clock::now();
-        f();
-        ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    }
-    std::nth_element(ms.begin(), ms.begin() + long(ms.size() / 2), ms.end());
-    return ms[ms.size() / 2];
-}
 
 std::map<std::string, double> profileSelfTimes(const std::function<void()>& f);
 
@@ -170,17 +160,8 @@ StepBatch randomBatch(GraphModule& model, int64_t batch) {
     return {torch::randn(batchShape(batch, in)), torch::randint(0, 10, {batch}, torch::kInt64)};
 }
 
-double trainStep(GraphModule& model, torch::optim::Optimizer& opt, const StepBatch& b, bool bf16) {
-    opt.zero_grad();
-    torch::Tensor logits;
-    {
-        CpuAutocast autocast(bf16);
-        logits = model->forward(b.images);
-    }
-    torch::Tensor loss = torch::nn::functional::cross_entropy(logits.to(torch::kFloat32), b.labels);
-    loss.backward();
-    opt.step();
-    return loss.item<double>();
+void trainStep(GraphModule& model, torch::optim::Optimizer& opt, const StepBatch& b, bool bf16) {
+    strata::trainStep(*model, opt, b.images, b.labels, bf16);
 }
 
 struct StepFigures {
@@ -286,39 +267,28 @@ struct LayerFigures {
     Shares shares;
 };
 
-LayerFigures measureLayer(const std::function<torch::Tensor(const torch::Tensor&)>& run,
-                          const std::vector<torch::Tensor>& parameters, const torch::Tensor& activation,
-                          bool isNetworkInput, bool bf16) {
-    // The network's input needs no gradient (conv1 computes only its weights' gradient).
-    const torch::Tensor in = activation.detach().requires_grad_(!isNetworkInput);
+// The layer's times come from core (insight/LayerTiming.h, as the studio's "Measure speed");
+// the memory traffic and the profiler's shares are this profile's own.
+LayerFigures measureLayer(GraphModule& model, const TimedLayer& layer, const torch::Tensor& activation, bool bf16) {
+    const LayerTimes times = timeLayer(*model, layer, activation, bf16, 9);
+    if (!times.backwardTimed)  // seen once after several designs in one process; not timed
+        std::fprintf(stderr, "note: a layer's output needs no gradient here; its backward is not timed\n");
+    LayerFigures f;
+    f.forwardMs = times.forwardMs;
+    f.backwardMs = times.backwardMs;
+    const torch::Tensor in = activation.detach().requires_grad_(!layer.networkInput);
     auto forward = [&] {
         CpuAutocast autocast(bf16);
-        return run(in);
+        return model->forwardLayer(layer.index, in);
     };
     const torch::Tensor probe = forward();
     const torch::Tensor grad = torch::randn_like(probe);
-    LayerFigures f;
-    f.forwardMs = medianMs(9, [&] {
-        torch::NoGradGuard g;
-        forward();
-    });
-    std::vector<double> backward;
-    for (int i = 0; i < 9; ++i) {
-        const torch::Tensor out = forward();
-        if (!out.requires_grad()) {  // seen once after several designs in one process; not timed
-            std::fprintf(stderr, "note: a layer's output needs no gradient here; its backward is not timed\n");
-            return f;
-        }
-        const auto start = Clock::now();
-        out.backward(grad);
-        backward.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    }
-    std::nth_element(backward.begin(), backward.begin() + 4, backward.end());
-    f.backwardMs = backward[4];
     double weights = 0;
-    for (const auto& p : parameters) weights += double(p.numel()) * 4;
+    for (const auto& p : model->named_children()[model->layers()[layer.index].id]->parameters())
+        weights += double(p.numel()) * 4;
     const double io = double(in.numel() * in.element_size() + probe.numel() * probe.element_size());
     f.bytes = 3 * io + 3 * weights;  // forward: input, output; backward: output grad, input, input grad
+    if (!probe.requires_grad()) return f;
     f.shares = sharesOf(profileSelfTimes([&] {
         for (int i = 0; i < 3; ++i) forward().backward(grad);
     }));
@@ -337,31 +307,22 @@ void printLayerRow(const CompiledLayer& layer, const LayerFigures& f, double flo
 
 // Each layer with one input and a module of its own, on the activation the network gives it.
 void printLayers(GraphModule& model, const StepBatch& b, bool bf16, double bandwidth, double stepMs) {
-    std::map<std::string, torch::Tensor> outputs;
-    {
-        torch::NoGradGuard g;
-        CpuAutocast autocast(bf16);
-        model->forward(b.images, outputs);
-    }
+    const std::map<std::string, torch::Tensor> outputs = layerActivations(*model, b.images, bf16);
     std::printf("    %-14s %-18s %8s %8s %8s %6s %6s %6s %6s %6s %6s\n", "layer", "type", "fwd ms", "bwd ms", "GFLOP/s",
                 "GB/s", "of bw", "kern", "conv", "alloc", "autog");
     const auto children = model->named_children();
-    const auto& layers = model->layers();
     double accounted = 0;
-    for (size_t i = 0; i < layers.size(); ++i) {
-        const auto inputs = model->analysis().inputsOf.find(layers[i].id);
-        const auto* child = children.find(layers[i].id);
-        if (!child || inputs == model->analysis().inputsOf.end() || inputs->second.size() != 1) continue;
-        const auto run = [&model, i](const torch::Tensor& x) { return model->forwardLayer(i, x); };
-        // A ReLU deferred past its pool runs on the pool's output (same shape either way).
-        const std::string& from = layers[i].runsAfter.empty() ? inputs->second.front() : layers[i].runsAfter;
-        const bool first = model->analysis().find(from)->type == "Input";
-        const LayerFigures f = measureLayer(run, (*child)->parameters(), outputs.at(from), first, bf16);
-        printLayerRow(layers[i], f, 3 * 2 * nodeMacs(layers[i], **child) * double(b.images.size(0)), bandwidth);
+    for (const TimedLayer& layer : timedLayers(*model)) {
+        const CompiledLayer& compiled = model->layers()[layer.index];
+        const LayerFigures f = measureLayer(model, layer, outputs.at(layer.from), bf16);
+        printLayerRow(compiled, f, 3 * 2 * nodeMacs(compiled, **children.find(compiled.id)) * double(b.images.size(0)),
+                      bandwidth);
         accounted += f.forwardMs + f.backwardMs;
     }
     std::printf("    %-14s %-18s %17.2f   (%.0f%% of the step: loss, Adam, wiring nodes, autograd)\n",
                 "rest of step", "", stepMs - accounted, 100 * (stepMs - accounted) / stepMs);
+    std::printf("    %-14s %-18s %17.2f   (%.0f%% of the %.2f ms step)\n", "sum of layers", "", accounted,
+                100 * accounted / stepMs, stepMs);
 }
 
 void profileDesign(const std::string& arg, const Settings& s, double bandwidth) {

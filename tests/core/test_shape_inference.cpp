@@ -5,6 +5,7 @@
 #include "design/DesignCost.h"
 
 #include <QtTest/QtTest>
+#include <cmath>
 #include <map>
 #include "support/TestData.h"
 
@@ -466,7 +467,14 @@ private slots:
         QCOMPARE(d.name, name.toStdString());
         QCOMPARE(d.nodes.front().params, json({{"channels", channels}, {"height", size}, {"width", size}}));
         for (const Node& n : d.nodes) QVERIFY2(n.hasPos, n.id.c_str());
-        for (std::size_t i = 1; i < d.nodes.size(); ++i) QCOMPARE(d.nodes[i].y, d.nodes[i - 1].y + 100);
+        // Laid out as the canvas' Auto Layout does (design/DesignLayout.h): on the grid, no card
+        // (180 × 80) over another.
+        for (std::size_t i = 0; i < d.nodes.size(); ++i) {
+            QVERIFY2(std::fmod(d.nodes[i].x, 20.0) == 0 && std::fmod(d.nodes[i].y, 20.0) == 0, d.nodes[i].id.c_str());
+            for (std::size_t j = 0; j < i; ++j)
+                QVERIFY2(std::abs(d.nodes[i].x - d.nodes[j].x) >= 180 || std::abs(d.nodes[i].y - d.nodes[j].y) >= 80,
+                         (d.nodes[i].id + " / " + d.nodes[j].id).c_str());
+        }
         const Node* last = nullptr;
         for (const Node& n : d.nodes)
             if (n.type == "Linear") last = &n;

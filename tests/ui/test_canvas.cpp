@@ -3,9 +3,13 @@
 // the Delete key, copy/paste, and the scene following document edits without rebuilding.
 #include <QApplication>
 #include <QClipboard>
+#include <QContextMenuEvent>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QMenu>
 #include <QMimeData>
+#include <QScrollBar>
+#include <QTimer>
 #include <QWheelEvent>
 #include <QtTest>
 #include <memory>
@@ -14,6 +18,7 @@
 #include "canvas/DesignScene.h"
 #include "canvas/DesignView.h"
 #include "canvas/EdgeItem.h"
+#include "canvas/Minimap.h"
 #include "canvas/NodeItem.h"
 #include "canvas/NodeSummary.h"
 #include "canvas/PortItem.h"
@@ -30,6 +35,9 @@ QString templatePath(const QString& name) {
 }
 
 Edge edge(const char* from, const char* to, int port = 0) { return Edge{from, to, port}; }
+
+// Where to centre a 1200×800 view at 100 % to see the whole reference CNN (three columns).
+const QPointF kWholeReferenceCnn(370, 200);
 
 bool hasEdge(const DesignDocument& doc, const Edge& e) {
     for (const Edge& x : doc.design().edges)
@@ -306,10 +314,180 @@ private slots:
         QCOMPARE(scene()->edgeItem(Edge{sid, "relu1", 0})->label(), QStringLiteral("[N, 32, 28, 28]"));
         QVERIFY(doc_->analysis().valid());
 
+        // The new card covers none: it took relu1's place and relu1's column moved down.
+        const QRectF added = scene()->nodeItem(id)->sceneBoundingRect();
+        for (NodeItem* other : scene()->nodeItems())
+            if (other->id() != id)
+                QVERIFY2(!other->mapRectToScene(NodeItem::cardRect()).intersects(added), qPrintable(other->id()));
+
         doc_->undoStack()->undo();
         QVERIFY(hasEdge(*doc_, edge("conv1", "relu1")));
         QVERIFY(scene()->edgeItem(edge("conv1", "relu1")));
         QVERIFY(!scene()->nodeItem(id));
+    }
+
+    // The canvas' context menus, built as a right-click builds them, their actions triggered
+    // (a popup cannot be clicked offscreen).
+    void contextMenusRunTheirCommands() {
+        open("reference-cnn", kWholeReferenceCnn);
+        auto action = [](QMenu* menu, const QString& name) -> QAction* {
+            for (QAction* a : menu->findChildren<QAction*>())
+                if (a->objectName() == name) return a;
+            return nullptr;
+        };
+        const int nodes = int(doc_->design().nodes.size());
+        view_->selectNodes({"relu2"});
+        std::unique_ptr<QMenu> menu = view_->nodeMenu("relu2");
+        QVERIFY(action(menu.get(), "duplicateNodes"));
+        action(menu.get(), "duplicateNodes")->trigger();
+        QCOMPARE(int(doc_->design().nodes.size()), nodes + 1);
+        const QString copy = view_->selectedNodeIds().value(0);
+        QVERIFY(copy.startsWith("relu") && copy != "relu2");
+
+        view_->selectNodes({"relu2"});
+        menu = view_->nodeMenu("relu2");
+        action(menu.get(), "disconnectNodes")->trigger();
+        QVERIFY(!hasEdge(*doc_, edge("conv2", "relu2")) && !hasEdge(*doc_, edge("relu2", "pool2")));
+        action(menu.get(), "deleteNodes")->trigger();
+        QVERIFY(!doc_->design().findNode("relu2"));
+
+        // A wire: a layer inserted on it, then the wire deleted.
+        menu = view_->edgeMenu(edge("fc1", "relu3"));
+        QVERIFY(action(menu.get(), "insertLayer"));
+        QVERIFY(!action(menu.get(), "insert:Input"));
+        action(menu.get(), "insert:Dropout")->trigger();
+        const QString drop = view_->selectedNodeIds().value(0);
+        QVERIFY(hasEdge(*doc_, Edge{"fc1", drop.toStdString(), 0}) && hasEdge(*doc_, Edge{drop.toStdString(), "relu3", 0}));
+        menu = view_->edgeMenu(edge("in", "conv1"));
+        action(menu.get(), "deleteEdge")->trigger();
+        QVERIFY(!hasEdge(*doc_, edge("in", "conv1")));
+
+        // The empty canvas: paste here puts the copy's corner at the click, snapped.
+        view_->selectNodes({"conv1"});
+        view_->copySelection();
+        menu = view_->canvasMenu(QPointF(1003, 597));
+        QVERIFY(action(menu.get(), "pasteHere")->isEnabled());
+        action(menu.get(), "pasteHere")->trigger();
+        const QString pasted = view_->selectedNodeIds().value(0);
+        QCOMPARE(doc_->position(pasted), QPointF(1000, 600));
+        action(menu.get(), "autoLayout")->trigger();
+        QCOMPARE(doc_->undoStack()->undoText(), QString("Auto layout"));
+        view_->setTransform(QTransform::fromScale(2, 2));
+        action(menu.get(), "fitToView")->trigger();
+        QVERIFY(view_->transform().m11() <= 1.0);
+    }
+
+    // A right-click shows the menu of what is under the pointer: card, wire or empty canvas.
+    void rightClickShowsTheMenuOfWhatIsUnderIt() {
+        open("reference-cnn", kWholeReferenceCnn);
+        auto menuAt = [this](QPointF scenePos) {
+            QString shown;
+            QTimer closer;
+            closer.setInterval(10);
+            connect(&closer, &QTimer::timeout, [&] {
+                for (QWidget* w : QApplication::topLevelWidgets())
+                    if (auto* menu = qobject_cast<QMenu*>(w); menu && menu->isVisible()) {
+                        shown = menu->objectName();
+                        menu->close();
+                    }
+            });
+            closer.start();
+            const QPoint p = at(scenePos);
+            QContextMenuEvent event(QContextMenuEvent::Mouse, p, viewport()->mapToGlobal(p));
+            QApplication::sendEvent(viewport(), &event);
+            return shown;
+        };
+        QCOMPARE(menuAt(cardPoint(scene()->nodeItem("conv2"))), QString("nodeMenu"));
+        QCOMPARE(view_->selectedNodeIds(), QStringList{"conv2"});
+        EdgeItem* climbing = scene()->edgeItem(edge("pool1", "conv2"));
+        QCOMPARE(menuAt(climbing->midPoint()), QString("edgeMenu"));
+        QVERIFY(climbing->isSelected());
+        QCOMPARE(menuAt(QPointF(-300, 500)), QString("canvasMenu"));
+    }
+
+    // Dragging a wire's target end to another input moves the wire (one undo step); dropping it
+    // on empty canvas removes it.
+    void draggingAWireEndReroutesOrRemovesIt() {
+        open("reference-cnn", kWholeReferenceCnn);
+        NodeItem* pool1 = scene()->nodeItem("pool1");
+        NodeItem* flat = scene()->nodeItem("flat");
+        const QPointF end = pool1->inputPortScenePos(0) - QPointF(0, 6);
+        QVERIFY(scene()->edgeItem(edge("relu1", "pool1"))->isNearTargetEnd(end));
+        const int steps = doc_->undoStack()->count();
+        mouseDrag(end, flat->inputPortScenePos(0));
+        QVERIFY(hasEdge(*doc_, edge("relu1", "flat")));
+        QVERIFY(!hasEdge(*doc_, edge("relu1", "pool1")));
+        QVERIFY(!hasEdge(*doc_, edge("pool2", "flat")));  // a single input takes the new wire
+        QCOMPARE(doc_->undoStack()->count(), steps + 1);
+        QVERIFY(!scene()->isConnecting());
+        doc_->undoStack()->undo();
+        QVERIFY(hasEdge(*doc_, edge("relu1", "pool1")) && hasEdge(*doc_, edge("pool2", "flat")));
+
+        // Onto empty canvas: removed, one step.
+        mouseDrag(end, pool1->scenePos() + QPointF(90, 520));
+        QVERIFY(!hasEdge(*doc_, edge("relu1", "pool1")));
+        QCOMPARE(doc_->undoStack()->count(), steps + 1);
+        // Back onto its own input: nothing changes.
+        doc_->undoStack()->undo();
+        mouseDrag(end, pool1->inputPortScenePos(0));
+        QVERIFY(hasEdge(*doc_, edge("relu1", "pool1")));
+        QCOMPARE(doc_->undoStack()->count(), steps + 1);  // the undone step is still there to redo
+        QVERIFY(doc_->undoStack()->canRedo());
+    }
+
+    // A drag that reaches the viewport's edge scrolls the view, and the card follows the content.
+    void draggingNearTheEdgeScrolls() {
+        open("reference-cnn", kWholeReferenceCnn);
+        NodeItem* node = scene()->nodeItem("conv1");
+        const QPointF start = node->pos();
+        const QPoint press = at(cardPoint(node));
+        const QPoint edgePoint(viewport()->width() - 4, press.y());
+        QTest::mousePress(viewport(), Qt::LeftButton, {}, press);
+        QTest::mouseMove(viewport(), press + QPoint(30, 0));
+        QTest::mouseMove(viewport(), edgePoint);
+        const int before = view_->horizontalScrollBar()->value();
+        QTest::qWait(400);
+        const int scrolled = view_->horizontalScrollBar()->value() - before;
+        QVERIFY2(scrolled > 60, qPrintable(QString::number(scrolled)));
+        QTest::mouseRelease(viewport(), Qt::LeftButton, {}, edgePoint);
+        QVERIFY(doc_->position("conv1").x() - start.x() > (edgePoint.x() - press.x()) + 40);
+        QTest::qWait(100);
+        const int after = view_->horizontalScrollBar()->value();
+        QTest::qWait(100);
+        QCOMPARE(view_->horizontalScrollBar()->value(), after);  // stops with the release
+
+        // A rubber band from empty canvas too, up and to the left.
+        const QPoint empty = at(QPointF(-200, 500));
+        QTest::mousePress(viewport(), Qt::LeftButton, {}, empty);
+        QTest::mouseMove(viewport(), empty - QPoint(20, 20));
+        QTest::mouseMove(viewport(), QPoint(2, 2));
+        const int top = view_->verticalScrollBar()->value();
+        QTest::qWait(300);
+        QVERIFY(view_->verticalScrollBar()->value() < top - 40);
+        QTest::mouseRelease(viewport(), Qt::LeftButton, {}, QPoint(2, 2));
+    }
+
+    // The minimap shows while the design does not fit; a click on it centres the view there.
+    void minimapClickPans() {
+        open("resnet-mini");
+        view_->fitToView();
+        Minimap* map = view_->minimap();
+        QVERIFY(map->isVisible());
+        const QPointF target = scene()->nodeItem("out")->sceneBoundingRect().center();
+        QVERIFY(!view_->mapToScene(viewport()->rect()).boundingRect().contains(target));
+        QTest::mouseClick(map, Qt::LeftButton, {}, map->fromScene(target).toPoint());
+        const QPointF centre = view_->mapToScene(viewport()->rect().center());
+        QVERIFY2(QLineF(centre, target).length() < 20, qPrintable(QString("%1 %2").arg(centre.x()).arg(centre.y())));
+        // Dragging on it pans as well.
+        const QPointF in = scene()->nodeItem("in")->sceneBoundingRect().center();
+        QTest::mousePress(map, Qt::LeftButton, {}, map->fromScene(target).toPoint());
+        QTest::mouseMove(map, map->fromScene(in).toPoint());
+        QTest::mouseRelease(map, Qt::LeftButton, {}, map->fromScene(in).toPoint());
+        QVERIFY(view_->mapToScene(viewport()->rect()).boundingRect().contains(in));
+        // Zoomed out far enough to see everything, it hides.
+        view_->setTransform(QTransform::fromScale(0.2, 0.2));
+        view_->centerOn(scene()->contentRect().center());
+        QVERIFY(!map->isVisible());
     }
 
     void deleteKeyRemovesSelectedNodeAndItsEdges() {
@@ -479,9 +657,19 @@ private slots:
             QApplication::sendEvent(viewport(), &wheel);
         }
         QCOMPARE(view_->transform().m11(), 0.2);
+        // Too large to fit at readable size: fitting stops there, shows the start and the minimap.
         view_->fitToView();
-        const QRectF visible = view_->mapToScene(viewport()->rect()).boundingRect();
+        QCOMPARE(view_->transform().m11(), DesignView::readableZoom());
+        QVERIFY(DesignView::readableZoom() * NodeItem::smallestTextPixels() >= 9.0);
+        QRectF visible = view_->mapToScene(viewport()->rect()).boundingRect();
+        QVERIFY(visible.contains(scene()->nodeItem("in")->sceneBoundingRect()));
+        QVERIFY(view_->minimap()->isVisible());
+        // A design that fits readably is shown whole, without a minimap.
+        open("reference-cnn");
+        view_->fitToView();
+        visible = view_->mapToScene(viewport()->rect()).boundingRect();
         for (NodeItem* n : scene()->nodeItems()) QVERIFY(visible.contains(n->sceneBoundingRect()));
+        QVERIFY(!view_->minimap()->isVisible());
     }
 
     // The issue asks the canvas to stay responsive with 200 nodes: time one param edit.

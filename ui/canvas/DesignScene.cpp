@@ -2,19 +2,23 @@
 
 #include <QGraphicsPathItem>
 #include <QGraphicsSceneDragDropEvent>
+#include <QFileInfo>
 #include <QMimeData>
 #include <QPen>
 #include <QSet>
+#include <QUndoStack>
 #include <algorithm>
 #include <cmath>
 #include <utility>
 
+#include "canvas/BlockLayer.h"
 #include "canvas/LayerMime.h"
 #include "canvas/CanvasStyle.h"
 #include "canvas/EdgeItem.h"
 #include "canvas/NodeItem.h"
 #include "canvas/NodeSummary.h"
 #include "canvas/PortItem.h"
+#include "canvas/StaleItems.h"
 #include "model/DesignDocument.h"
 
 namespace strata {
@@ -25,6 +29,14 @@ namespace {
 
 constexpr qreal kSceneMargin = 2000.0;  // room to pan and zoom around the design
 constexpr qreal kSpliceTolerance = 6.0;
+
+// The local image file a drag carries ("" for none): a sample for the live previews.
+QString droppedImagePath(const QMimeData* mime) {
+    if (!mime->hasUrls() || mime->urls().size() != 1 || !mime->urls().front().isLocalFile()) return QString();
+    const QString path = mime->urls().front().toLocalFile();
+    static const QStringList kImages{"png", "jpg", "jpeg", "bmp", "tif", "tiff"};
+    return kImages.contains(QFileInfo(path).suffix().toLower()) ? path : QString();
+}
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
@@ -56,6 +68,7 @@ int firstFreeSlot(const NodeItem* node) {
 DesignScene::DesignScene(DesignDocument* document, QObject* parent)
     : QGraphicsScene(parent), document_(document) {
     setItemIndexMethod(QGraphicsScene::BspTreeIndex);
+    blocks_ = std::make_unique<BlockLayer>(this);
     connect(document_, &DesignDocument::changed, this, &DesignScene::sync);
     connect(this, &QGraphicsScene::selectionChanged, this, &DesignScene::emitSelectionIfChanged);
     sync();
@@ -104,7 +117,9 @@ EdgeItem* DesignScene::edgeNear(QPointF scenePos, qreal tolerance) const {
 
 QRectF DesignScene::contentRect() const {
     QRectF r;
-    for (NodeItem* n : nodes_) r = r.united(n->sceneBoundingRect());
+    for (NodeItem* n : nodes_)
+        if (n->isVisible()) r = r.united(n->sceneBoundingRect());  // a collapsed block's layers are not
+    r = r.united(blocks_->contentRect());
     for (EdgeItem* e : edges_)
         if (e->isVisible()) r = r.united(e->sceneBoundingRect());
     return r;
@@ -118,6 +133,8 @@ QStringList DesignScene::selectedNodeIds() const {
         const QString id = q(n.id);
         if (NodeItem* item = nodes_.value(id); item && item->isSelected() && !ids.contains(id)) ids << id;
     }
+    for (const QString& id : blocks_->selectedMembers())  // a selected collapsed block stands for its layers
+        if (!ids.contains(id)) ids << id;
     return ids;
 }
 
@@ -133,6 +150,7 @@ void DesignScene::selectNodes(const QStringList& ids) {
     clearSelection();
     for (const QString& id : ids)
         if (NodeItem* item = nodes_.value(id)) item->setSelected(true);
+    blocks_->selectCards(ids);
     selecting_ = false;
     emitSelectionIfChanged();
 }
@@ -196,19 +214,6 @@ NodeContent nodeContent(const Node& node, const DesignAnalysis& analysis, const 
     return c;
 }
 
-// Deletes the items whose keys are no longer live.
-template <typename Item>
-void dropStale(QHash<QString, Item*>& items, const QSet<QString>& live) {
-    for (auto it = items.begin(); it != items.end();) {
-        if (live.contains(it.key())) {
-            ++it;
-            continue;
-        }
-        delete it.value();
-        it = items.erase(it);
-    }
-}
-
 }  // namespace
 
 void DesignScene::sync() {
@@ -218,6 +223,7 @@ void DesignScene::sync() {
     syncing_ = true;
     keepRenamedItem();
     syncNodes();
+    blocks_->sync();  // hides the layers of collapsed blocks, which the wires then avoid
     syncEdges();
     syncing_ = false;
 
@@ -270,7 +276,7 @@ void DesignScene::syncNodes() {
         const QPointF pos = document_->position(id);
         if (item->pos() != pos) item->setPos(pos);
     }
-    dropStale(nodes_, liveNodes);
+    dropStaleItems(nodes_, liveNodes);
     applyCostOverlay();
 }
 
@@ -280,7 +286,19 @@ void DesignScene::setCostOverlay(CostOverlay overlay) {
     applyCostOverlay();
 }
 
+void DesignScene::setMeasuredTimes(const QHash<QString, double>& milliseconds) {
+    measuredMs_ = milliseconds;
+    if (costOverlay_ == CostOverlay::MeasuredTime) applyCostOverlay();
+}
+
 void DesignScene::applyCostOverlay() {
+    if (costOverlay_ == CostOverlay::MeasuredTime) {
+        double total = 0;
+        for (double ms : std::as_const(measuredMs_)) total += ms;
+        for (NodeItem* item : std::as_const(nodes_))
+            item->setCostTint(total > 0 ? measuredMs_.value(item->id()) / total : 0.0);
+        return;
+    }
     const DesignCost& cost = document_->cost();
     const qint64 total = costOverlay_ == CostOverlay::Macs ? cost.totalMacs : cost.totalParameters;
     for (NodeItem* item : std::as_const(nodes_)) {
@@ -319,7 +337,7 @@ void DesignScene::syncEdges() {
         if (item->toolTip() != tip) item->setToolTip(tip);
         updateEdgeGeometry(item);
     }
-    dropStale(edges_, liveEdges);
+    dropStaleItems(edges_, liveEdges);
 }
 
 void DesignScene::updateEdgeGeometry(EdgeItem* edge) const {
@@ -327,6 +345,7 @@ void DesignScene::updateEdgeGeometry(EdgeItem* edge) const {
     NodeItem* to = nodes_.value(q(edge->edge().to));
     edge->setVisible(from && to);
     if (from && to) edge->setEnds(from->outputPortScenePos(), to->inputPortScenePos(edge->edge().port));
+    blocks_->routeEdge(edge);  // wires of collapsed blocks end on the block's card
 }
 
 // --- Moves -------------------------------------------------------------------------------
@@ -334,6 +353,7 @@ void DesignScene::updateEdgeGeometry(EdgeItem* edge) const {
 void DesignScene::nodeMoved(NodeItem* node) {
     if (syncing_) return;
     for (EdgeItem* edge : edgesOfNode_.values(node->id())) updateEdgeGeometry(edge);
+    blocks_->nodeMoved(node);
 }
 
 void DesignScene::commitMoves() {
@@ -421,11 +441,44 @@ void DesignScene::endConnection(QPointF scenePos) {
     if (!pending_) return;
     const Target target = connectionTarget(scenePos);
     const QString from = pendingFrom_;
+    const std::optional<Edge> rerouted = rerouted_;
     cancelConnection();
-    if (!target.node.isEmpty()) document_->connectNodes(from, target.node, target.port);
+    if (rerouted) endReroute(*rerouted, target);
+    else if (!target.node.isEmpty()) document_->connectNodes(from, target.node, target.port);
+}
+
+void DesignScene::beginReroute(const Edge& edge, QPointF scenePos) {
+    NodeItem* from = nodes_.value(q(edge.from));
+    if (!from || document_->isLocked()) return;
+    beginConnection(from, scenePos);
+    rerouted_ = edge;
+    if (EdgeItem* item = edgeItem(edge)) item->setOpacity(0.3);
+}
+
+// Released on an input: the wire goes there (removed and connected in one undo step); on empty
+// canvas: it is removed; back on its own input (or on a refused one): nothing changes.
+void DesignScene::endReroute(const Edge& edge, const Target& target) {
+    const QString to = q(edge.to), from = q(edge.from);
+    if (target.node.isEmpty()) {
+        document_->disconnect(edge);
+        return;
+    }
+    const bool samePort = target.node == to && (target.port == edge.port || target.port < 0);
+    const bool duplicate = std::any_of(document_->design().edges.begin(), document_->design().edges.end(),
+                                       [&](const Edge& e) { return q(e.from) == from && q(e.to) == target.node; });
+    if (samePort || duplicate) return;
+    QUndoStack* undo = document_->undoStack();
+    undo->beginMacro(tr("Move connection %1 \u2192 %2").arg(from, target.node));
+    const bool moved = document_->disconnect(edge) &&
+                       document_->connectNodes(from, target.node, target.node == to ? -1 : target.port);
+    undo->endMacro();
+    if (!moved) document_->undo();  // nothing half done stays (the step is left to redo)
 }
 
 void DesignScene::cancelConnection() {
+    if (rerouted_)
+        if (EdgeItem* item = edgeItem(*rerouted_)) item->setOpacity(1.0);
+    rerouted_.reset();
     setConnectionTarget(nullptr);
     delete pending_;
     pending_ = nullptr;
@@ -442,7 +495,7 @@ void DesignScene::setSpliceTarget(EdgeItem* edge) {
 }
 
 void DesignScene::dragEnterEvent(QGraphicsSceneDragDropEvent* event) {
-    if (!event->mimeData()->hasFormat(kLayerMimeType)) {
+    if (!event->mimeData()->hasFormat(kLayerMimeType) && droppedImagePath(event->mimeData()).isEmpty()) {
         event->ignore();
         return;
     }
@@ -452,7 +505,8 @@ void DesignScene::dragEnterEvent(QGraphicsSceneDragDropEvent* event) {
 
 void DesignScene::dragMoveEvent(QGraphicsSceneDragDropEvent* event) {
     if (!event->mimeData()->hasFormat(kLayerMimeType)) {
-        event->ignore();
+        if (droppedImagePath(event->mimeData()).isEmpty()) event->ignore();
+        else event->acceptProposedAction();
         return;
     }
     setSpliceTarget(nodeAt(event->scenePos()) ? nullptr : edgeNear(event->scenePos(), kSpliceTolerance));
@@ -468,7 +522,13 @@ void DesignScene::dragLeaveEvent(QGraphicsSceneDragDropEvent* event) {
 void DesignScene::dropEvent(QGraphicsSceneDragDropEvent* event) {
     setSpliceTarget(nullptr);
     if (!event->mimeData()->hasFormat(kLayerMimeType)) {
-        event->ignore();
+        const QString image = droppedImagePath(event->mimeData());
+        if (image.isEmpty()) {
+            event->ignore();
+            return;
+        }
+        event->acceptProposedAction();
+        emit imageDropped(image);
         return;
     }
     const QString type = QString::fromUtf8(event->mimeData()->data(kLayerMimeType)).trimmed();

@@ -3,13 +3,18 @@
 #include <QFontMetricsF>
 #include <QLineF>
 #include <QGraphicsScene>
+#include <QGraphicsSceneHoverEvent>
+#include <QGraphicsSceneMouseEvent>
 #include <QPainter>
 #include <QPainterPathStroker>
 #include <QStyleOptionGraphicsItem>
+#include <algorithm>
 #include <cmath>
 
 #include "canvas/CanvasStyle.h"
+#include "canvas/DesignScene.h"
 #include "canvas/EdgeLabelItem.h"
+#include "canvas/NodeItem.h"
 
 namespace strata {
 
@@ -19,6 +24,10 @@ namespace {
 
 constexpr qreal kArrow = 6.0;      // arrow head length at the input port
 constexpr qreal kLabelPadX = 5.0, kLabelPadY = 2.0;
+constexpr qreal kEndGrab = 14.0;    // a press this close above the input port grabs the wire's end
+constexpr qreal kClimbStub = 20.0;  // a climbing wire's straight run below its source and above its target
+constexpr qreal kCorner = 12.0;     // radius of its corners
+constexpr qreal kLaneClearance = 10.0;
 
 }  // namespace
 
@@ -64,6 +73,44 @@ QPainterPath EdgeItem::curve(QPointF from, QPointF to) {
     return p;
 }
 
+QPainterPath EdgeItem::climb(QPointF from, QPointF to, qreal laneX) {
+    const qreal low = from.y() + kClimbStub, high = to.y() - kClimbStub;
+    const qreal out = laneX >= from.x() ? 1 : -1, in = to.x() >= laneX ? 1 : -1;
+    const qreal c1 = std::min(kCorner, std::abs(laneX - from.x()) / 2), c2 = std::min(kCorner, std::abs(to.x() - laneX) / 2);
+    QPainterPath p(from);
+    p.lineTo(from.x(), low - c1);
+    p.quadTo(from.x(), low, from.x() + out * c1, low);
+    p.lineTo(laneX - out * c1, low);
+    p.quadTo(laneX, low, laneX, low - c1);
+    p.lineTo(laneX, high + c2);
+    p.quadTo(laneX, high, laneX + in * c2, high);
+    p.lineTo(to.x() - in * c2, high);
+    p.quadTo(to.x(), high, to.x(), high + c2);
+    p.lineTo(to);
+    return p;
+}
+
+qreal EdgeItem::freeLaneX(qreal top, qreal bottom) const {
+    QList<QRectF> cards;
+    if (scene())
+        for (QGraphicsItem* item : scene()->items(QRectF(-1e6, top, 2e6, bottom - top), Qt::IntersectsItemBoundingRect))
+            if (item->type() == NodeItem::Type) cards.append(item->mapRectToScene(NodeItem::cardRect()));
+    auto free = [&](qreal x) {
+        const QRectF lane(x - kLaneClearance, top, 2 * kLaneClearance, bottom - top);
+        return std::none_of(cards.begin(), cards.end(), [&](const QRectF& c) { return c.intersects(lane); });
+    };
+    // From the middle outwards, first between the ends, then beyond them.
+    const qreal mid = (from_.x() + to_.x()) / 2;
+    for (qreal d = 0; d < 4000; d += kGrid)
+        for (qreal x : {mid + d, mid - d})
+            if (free(x)) return x;
+    return mid;
+}
+
+bool EdgeItem::isNearTargetEnd(QPointF scenePos) const {
+    return scenePos.y() <= to_.y() + 1 && QLineF(scenePos, to_).length() <= kEndGrab;
+}
+
 void EdgeItem::setEnds(QPointF from, QPointF to) {
     if (from == from_ && to == to_ && !path_.isEmpty()) return;
     prepareGeometryChange();
@@ -87,20 +134,31 @@ void EdgeItem::setSpliceTarget(bool on) {
 
 void EdgeItem::rebuild() {
     if (labelItem_) labelItem_->aboutToChange();
-    path_ = curve(from_, to_);
+    const bool climbs = to_.y() < from_.y() - 2 * kClimbStub;
+    path_ = climbs ? climb(from_, to_, freeLaneX(to_.y() - kClimbStub - 1, from_.y() + kClimbStub + 1)) : curve(from_, to_);
     QPainterPathStroker stroker;
     stroker.setWidth(kEdgeHitWidth);
     hitShape_ = stroker.createStroke(path_);
     labelRect_ = QRectF();
     const QFontMetricsF fm(labelFont());
     const QSizeF size(fm.horizontalAdvance(label_) + 2 * kLabelPadX, fm.height() + 2 * kLabelPadY);
-    // A tag on a wire too short for it would cover both ports; the source card shows the
-    // shape anyway (and the wire's tooltip).
+    // A tag on a wire too short for it would cover both ports, and one beside a card (a skip
+    // wire along a branch, a wire climbing to the next column) would cover the card's text; the
+    // source card shows the shape anyway (and the wire's tooltip).
     const bool fits = QLineF(from_, to_).length() >= size.height() + 2 * kPortRadius + 4;
-    if (!label_.isEmpty() && fits) {
-        labelRect_ = QRectF(midPoint() - QPointF(size.width() / 2, size.height() / 2), size);
+    const QRectF tag(midPoint() - QPointF(size.width() / 2, size.height() / 2), size);
+    if (!label_.isEmpty() && fits && !climbs && !coversCard(tag)) {
+        labelRect_ = tag;
         hitShape_.addRect(labelRect_);
     }
+}
+
+bool EdgeItem::coversCard(const QRectF& sceneRect) const {
+    if (!scene()) return false;
+    for (QGraphicsItem* item : scene()->items(sceneRect, Qt::IntersectsItemBoundingRect))
+        if (item->type() == NodeItem::Type && item->mapRectToScene(NodeItem::cardRect()).intersects(sceneRect))
+            return true;
+    return false;
 }
 
 QPointF EdgeItem::midPoint() const { return path_.pointAtPercent(0.5); }
@@ -150,7 +208,38 @@ void EdgeItem::hoverEnterEvent(QGraphicsSceneHoverEvent*) {
 
 void EdgeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent*) {
     hovered_ = false;
+    unsetCursor();
     update();
+}
+
+// Over its grabbable end the wire offers to be picked up.
+void EdgeItem::hoverMoveEvent(QGraphicsSceneHoverEvent* event) {
+    if (isNearTargetEnd(event->scenePos()))
+        setCursor(Qt::OpenHandCursor);
+    else
+        unsetCursor();
+}
+
+void EdgeItem::mousePressEvent(QGraphicsSceneMouseEvent* event) {
+    auto* s = qobject_cast<DesignScene*>(scene());
+    if (event->button() == Qt::LeftButton && s && isNearTargetEnd(event->scenePos())) {
+        draggingEnd_ = true;
+        s->beginReroute(edge_, event->scenePos());
+        event->accept();
+        return;
+    }
+    QGraphicsItem::mousePressEvent(event);
+}
+
+void EdgeItem::mouseMoveEvent(QGraphicsSceneMouseEvent* event) {
+    if (auto* s = qobject_cast<DesignScene*>(scene()); s && draggingEnd_) s->updateConnection(event->scenePos());
+}
+
+void EdgeItem::mouseReleaseEvent(QGraphicsSceneMouseEvent* event) {
+    if (!draggingEnd_) return QGraphicsItem::mouseReleaseEvent(event);
+    draggingEnd_ = false;
+    // The scene may delete this item while it applies the edit: touch nothing after.
+    if (auto* s = qobject_cast<DesignScene*>(scene())) s->endConnection(event->scenePos());
 }
 
 }  // namespace strata

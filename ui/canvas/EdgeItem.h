@@ -1,10 +1,13 @@
 #pragma once
 // An edge of the design: a cubic bezier from the source's output port down to the target's
 // input port, with the tensor shape it carries as a small tag centred on its middle (on the
-// wire, so it never reaches into a neighbouring column of cards; left out when the wire is
-// too short to hold it between the ports). Selectable (the
+// wire; left out when the wire is too short to hold it between the ports, when it would
+// cover a card, and on a climbing wire). Selectable (the
 // view deletes selected edges); lit up while a layer dragged from the palette would be
-// spliced into it.
+// spliced into it. Its target end (the arrow above the input port) can be dragged to
+// another input, or onto empty canvas to remove the wire. A wire that climbs (its target
+// above its source, as from the foot of one column of a wrapped layout to the head of the
+// next) runs round the cards through a free vertical lane instead of across them.
 #include <QGraphicsItem>
 #include <QPainterPath>
 
@@ -50,6 +53,10 @@ public:
 
     // The curve for given end points (also used for the line of a connection drag).
     static QPainterPath curve(QPointF from, QPointF to);
+    // The path of a climbing wire: down from `from`, up the lane at `laneX`, down into `to`.
+    static QPainterPath climb(QPointF from, QPointF to, qreal laneX);
+    // Whether a press at `scenePos` grabs the wire's target end (to drag it elsewhere).
+    bool isNearTargetEnd(QPointF scenePos) const;
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
@@ -59,9 +66,16 @@ protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
     void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override;
     void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
+    void hoverMoveEvent(QGraphicsSceneHoverEvent* event) override;
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent* event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent* event) override;
 
 private:
     void rebuild();
+    // The x of a vertical lane between the ends that no card blocks over [top, bottom].
+    qreal freeLaneX(qreal top, qreal bottom) const;
+    bool coversCard(const QRectF& sceneRect) const;
 
     Edge edge_;
     QPointF from_, to_;
@@ -72,6 +86,7 @@ private:
     EdgeLabelItem* labelItem_ = nullptr;  // lives in the same scene, stacked above the wires
     bool spliceTarget_ = false;
     bool hovered_ = false;
+    bool draggingEnd_ = false;
 };
 
 }  // namespace strata

@@ -127,6 +127,8 @@ void NodeItem::setId(const QString& id) {
 
 QRectF NodeItem::cardRect() { return QRectF(0, 0, kCardWidth, kCardHeight); }
 
+int NodeItem::smallestTextPixels() { return typeFont().pixelSize(); }
+
 void NodeItem::setContent(const NodeContent& content) {
     if (content == content_) return;
     prepareGeometryChange();
@@ -286,9 +288,10 @@ void NodeItem::paintDetails(QPainter* painter, const Colors& colors) const {
     qreal y = firstLineY(int(lines.size()));
     for (const Line& line : lines) {
         const QRectF box(kTextLeft, y, textWidth, kLinePitch);
-        // A line beside the snowflake leaves room for it.
-        const qreal width = freezeToggleShown() && box.intersects(freezeToggleRect()) ? textWidth - kToggleSize - 2
-                                                                                       : textWidth;
+        // A line beside the snowflake leaves room for it (not one that merely grazes its
+        // square: the shape line above it keeps its whole width).
+        const bool beside = box.adjusted(0, 3, 0, -3).intersects(freezeToggleRect());
+        const qreal width = freezeToggleShown() && beside ? textWidth - kToggleSize - 2 : textWidth;
         qreal leftWidth = width;
         painter->setPen(line.color);
         if (!line.right.isEmpty()) {

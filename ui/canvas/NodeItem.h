@@ -102,6 +102,8 @@ public:
 
     // The card's rectangle in item coordinates (top-left at the node's position).
     static QRectF cardRect();
+    // The pixel size of the smallest text a card shows at the normal (detail) zoom.
+    static int smallestTextPixels();
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override;

@@ -1,11 +1,15 @@
 #include "model/DesignDocument.h"
 
+#include <QRectF>
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
+#include "design/DesignLayout.h"
+#include "design/DesignGroups.h"
 #include "model/DesignSnapshotCommand.h"
 
 namespace strata {
@@ -27,6 +31,34 @@ QString idPrefix(const QString& type) {
 }
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+// A card spliced in at `pos` that would cover others takes the place of the wire's target
+// instead, and the target moves down one layer with what follows it in its column (the nodes
+// downstream of it, below it and at most a card's pitch aside). Returns where the new card goes.
+template <typename PositionOf>
+QPointF makeRoomFor(Design& after, const std::string& spliced, const std::string& target, QPointF pos,
+                    PositionOf positionOf) {
+    const LayoutOptions card;  // the canvas' card size and gaps
+    const QSizeF size(card.cardWidth, card.cardHeight);
+    const QRectF placed(pos, size);
+    const bool covers = std::any_of(after.nodes.begin(), after.nodes.end(), [&](const Node& n) {
+        return n.id != spliced && placed.intersects(QRectF(positionOf(n.id), size));
+    });
+    if (!covers || !after.findNode(target)) return pos;
+    const QPointF slot = positionOf(target);
+    const double pitch = card.cardHeight + card.layerGap, aside = card.cardWidth + card.siblingGap;
+    std::set<std::string> moved = nodesDownstreamOf(after, target);
+    moved.insert(target);
+    for (const std::string& id : moved) {
+        const QPointF at = positionOf(id);
+        Node* node = after.findNode(id);
+        if (!node || at.y() < slot.y() || std::abs(at.x() - slot.x()) > aside) continue;
+        node->hasPos = true;
+        node->x = at.x();
+        node->y = at.y() + pitch;
+    }
+    return slot;
+}
 
 bool isMultiInput(const std::string& type) {
     const LayerSpec* spec = LayerRegistry::instance().find(type);
@@ -241,6 +273,7 @@ bool DesignDocument::remove(const QStringList& nodeIds, const QList<Edge>& edges
         for (size_t i = 0; i < list.size(); ++i) list[i]->port = int(i);
     }
     if (after.nodes.size() == nodesBefore && after.edges.size() == edgesBefore) return false;
+    dropNodesFromGroups(after, ids);  // blocks keep only live nodes
     return commit(after, nodeIds.isEmpty() ? tr("Delete connection") : tr("Delete %n node(s)", nullptr, int(nodeIds.size())));
 }
 
@@ -271,6 +304,7 @@ bool DesignDocument::renameNode(const QString& oldId, const QString& newId) {
         if (e.from == from) e.from = to;
         if (e.to == from) e.to = to;
     }
+    renameNodeInGroups(after, from, to);
     return commit(after, tr("Rename %1 to %2").arg(oldId, newId));
 }
 
@@ -291,6 +325,11 @@ QString DesignDocument::spliceNode(const QString& type, const Edge& edge, QPoint
     // Insert the node after its source in file order, so a chain reads top to bottom.
     auto src = std::find_if(after.nodes.begin(), after.nodes.end(), [&](const Node& n) { return n.id == edge.from; });
     after.nodes.insert(src == after.nodes.end() ? after.nodes.end() : src + 1, node);
+    const QPointF placed =
+        makeRoomFor(after, node.id, edge.to, pos, [this](const std::string& id) { return position(qs(id)); });
+    Node* inserted = after.findNode(node.id);
+    inserted->x = placed.x();
+    inserted->y = placed.y();
     if (!commit(after, tr("Insert %1").arg(type))) return {};
     return qs(node.id);
 }
@@ -348,16 +387,22 @@ QStringList DesignDocument::paste(const QString& json, QPointF offset) {
     return added;
 }
 
-void DesignDocument::autoLayout() {
+void DesignDocument::autoLayout(QSizeF viewSize, double minZoom) {
+    LayoutOptions options;
+    options.minScale = minZoom;
+    if (!viewSize.isEmpty()) {
+        options.direction = layoutDirectionFor(viewSize.width(), viewSize.height());
+        options.viewWidth = viewSize.width();
+        options.viewHeight = viewSize.height();
+    }
     Design after = design_;
-    std::map<int, int> columnsUsed;  // depth -> nodes placed in that row
-    for (const NodeAnalysis& a : analysis_.nodes) {
-        Node* node = after.findNode(a.id);
-        if (!node) continue;
-        const int column = columnsUsed[a.depth]++;
-        node->hasPos = true;
-        node->x = column * kColumnWidth;
-        node->y = a.depth * kRowHeight;
+    const std::map<std::string, LayoutPoint> placed = layoutDesign(after, options);
+    for (Node& node : after.nodes) {
+        auto it = placed.find(node.id);
+        if (it == placed.end()) continue;
+        node.hasPos = true;
+        node.x = it->second.x;
+        node.y = it->second.y;
     }
     commit(after, tr("Auto layout"));  // refused while locked
 }

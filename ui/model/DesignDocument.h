@@ -8,6 +8,7 @@
 // signal, reconciling their items by id.
 #include <QObject>
 #include <QPointF>
+#include <QSizeF>
 #include <QSet>
 #include <QString>
 #include <QStringList>
@@ -74,14 +75,35 @@ public:
     // Sets one param (a JSON value; null removes it, falling back to the default).
     bool setParam(const QString& nodeId, const QString& param, const nlohmann::json& value);
     bool renameNode(const QString& oldId, const QString& newId);
-    // Inserts a new node of `type` on `edge`: from -> new -> to. Returns the new id.
+    // Inserts a new node of `type` on `edge`: from -> new -> to, at `pos`; where it would cover
+    // a card it takes edge.to's place instead, and edge.to moves down one layer with what
+    // follows it in its column (one undo step). Returns the new id.
     QString spliceNode(const QString& type, const Edge& edge, QPointF pos);
     // Copy/paste: the selected nodes and the edges among them, as design JSON text.
     QString copy(const QStringList& nodeIds) const;
     // Pastes with fresh ids, offset by `offset`; returns the new ids.
     QStringList paste(const QString& json, QPointF offset);
-    // Lays out the nodes top to bottom in topological order (depth rows), one undo step.
-    void autoLayout();
+    // Lays out the nodes to fit a view of `viewSize` (design/DesignLayout.h: columns left to
+    // right when it is wider than tall, one column otherwise) at a zoom of at least `minZoom`
+    // where it can, one undo step. An empty size lays out one column.
+    void autoLayout(QSizeF viewSize = {}, double minZoom = 0.0);
+
+
+    // --- Blocks (design/DesignGroups.h; DesignDocumentBlocks.cpp) -----------------------------
+    // Each is one undo step; on refusal nothing changes and *error says why, for people.
+    // Groups the nodes as a new block; returns its id ("" when refused).
+    QString groupNodes(const QStringList& nodeIds, QString* error = nullptr);
+    bool ungroup(const QString& groupId);
+    bool setGroupCollapsed(const QString& groupId, bool collapsed);
+    // Collapses (or expands) every block at once.
+    bool setAllGroupsCollapsed(bool collapsed);
+    bool renameGroup(const QString& groupId, const QString& name);
+    // Chains `times` copies of the block (2..kMaxRepeat), shape-checked.
+    bool repeatGroup(const QString& groupId, int times, QString* error = nullptr);
+    // Groups the nodes and repeats the new block, as one undo step; returns its id ("" when refused).
+    QString groupAndRepeat(const QStringList& nodeIds, int times, QString* error = nullptr);
+    // The block holding node `nodeId` ("" when none).
+    QString groupOf(const QString& nodeId) const;
 
     // A fresh node id for `type` ("conv3" for the third Conv2d).
     QString uniqueId(const QString& type) const;
