@@ -158,6 +158,7 @@ private:
     void createInsight();
     void connectInsightSources();
     void fillInsightNodeMenu(const QString& id, QMenu* menu);
+    void measureSpeed();
     void connectDocument();
 
     // The design lock: actions, canvas and panels follow it.

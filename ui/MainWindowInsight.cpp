@@ -15,6 +15,7 @@
 #include "TrainingFlow.h"
 #include "canvas/DesignScene.h"
 #include "canvas/DesignView.h"
+#include "compile/Precision.h"
 #include "data/DatasetPanel.h"
 #include "insight/CanvasInsight.h"
 #include "model/DesignDocument.h"
@@ -34,8 +35,7 @@ void MainWindow::createInsight() {
     connect(a["design.preflight"], &QAction::triggered, insight_, &CanvasInsight::runPreflight);
     a.add("design.measureSpeed", tr("&Measure Speed"));
     a["design.measureSpeed"]->setToolTip(tr("Time each node's forward and backward pass on this CPU"));
-    connect(a["design.measureSpeed"], &QAction::triggered, this,
-            [this] { insight_->measureSpeed(settingsPanel()->batchSizeBox()->value()); });
+    connect(a["design.measureSpeed"], &QAction::triggered, this, &MainWindow::measureSpeed);
 
     a.fill(viewMenu_, {"-", "view.preview", "design.preflight", "design.measureSpeed"});
     if (auto* bar = findChild<QToolBar*>("mainToolBar"))
@@ -55,7 +55,11 @@ void MainWindow::connectInsightSources() {
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     connect(insight_, &CanvasInsight::timingUpdated, this, [this](const NodeTimingReport& r) {
         speedLabel_->setText(
-            tr("≈ %1 images/s training (batch %2, measured)").arg(qRound(r.imagesPerSecond)).arg(r.batch));
+            tr("≈ %1 images/s training (batch %2, %3, %4 threads, measured)")
+                .arg(qRound(r.imagesPerSecond))
+                .arg(r.batch)
+                .arg(r.bf16 ? QStringLiteral("bf16") : QStringLiteral("fp32"))
+                .arg(r.threads));
         speedLabel_->setToolTip(tr("A training step took %1 ms; the nodes' own passes %2 ms")
                                     .arg(r.stepMs, 0, 'f', 1)
                                     .arg(r.nodesMs, 0, 'f', 1));
@@ -71,6 +75,19 @@ void MainWindow::connectInsightSources() {
     connect(view_->designScene(), &DesignScene::imageDropped, insight_, &CanvasInsight::setSampleImage);
     // An opened run lends its weights to the previews until another design replaces its design.
     connect(flow_, &TrainingFlow::runOpened, insight_, [this](const QString& run) { insight_->setRunPath(run); });
+}
+
+// As the training settings would train: batch size, threads and the precision they resolve to.
+void MainWindow::measureSpeed() {
+    TrainingSettingsPanel* settings = settingsPanel();
+    bool bf16 = false;
+    try {
+        bf16 = choosePrecision(settings->precisionBox()->currentText().toStdString(), document_->analysis()).precision ==
+               "bf16";
+    } catch (const std::invalid_argument&) {
+        // Not a precision the settings offer; measure in fp32.
+    }
+    insight_->measureSpeed(settings->batchSizeBox()->value(), settings->threadsBox()->value(), bf16);
 }
 
 void MainWindow::fillInsightNodeMenu(const QString& id, QMenu* menu) {

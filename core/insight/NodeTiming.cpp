@@ -2,8 +2,10 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <thread>
 
 #include "data/InputSpec.h"
 #include "insight/LayerTiming.h"
@@ -38,9 +40,14 @@ TimingSetup timingSetup(const Design& design, const NodeTimingOptions& options) 
 NodeTimingReport measureNodeTimes(const Design& design, const NodeTimingOptions& options,
                                   const std::function<bool()>& stopRequested) {
     const auto start = std::chrono::steady_clock::now();
-    TimingSetup s = timingSetup(design, options);
     NodeTimingReport report;
+    // Training's thread count, not torch's default (one per physical core): the estimate is of
+    // a training's speed (TrainingRun sets the same).
+    report.threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(report.threads);
+    TimingSetup s = timingSetup(design, options);
     report.batch = options.batch;
+    report.bf16 = options.bf16;
     const auto stop = [&] { return stopRequested && stopRequested(); };
     report.stepMs = trainStepMs(*s.model, s.images, s.labels, options.bf16, options.steps);
     report.imagesPerSecond = report.stepMs > 0 ? 1e3 * double(options.batch) / report.stepMs : 0;

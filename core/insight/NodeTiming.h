@@ -17,6 +17,7 @@ struct NodeTimingOptions {
     int repetitions = 5;   // per node and pass: the median is kept
     int steps = 5;         // whole training steps timed (after three to warm up)
     bool bf16 = false;
+    int threads = 0;       // torch's threads, as TrainConfig::threads (0: the machine's cores)
     int classes = 10;
     uint64_t seed = 0;
 };
@@ -33,6 +34,8 @@ struct NodeTimingReport {
     double stepMs = 0;            // a whole training step (loss, Adam, wiring and autograd included)
     double imagesPerSecond = 0;   // batch / step
     int batch = 0;
+    bool bf16 = false;
+    int threads = 0;              // as measured
     double seconds = 0;           // the measurement's own time
 };
 

@@ -157,9 +157,11 @@ void CanvasInsight::showFindings(const PreflightReport& report) {
                                                         : tr("%1 findings").arg(report.findings.size())));
 }
 
-void CanvasInsight::measureSpeed(int batch) {
+void CanvasInsight::measureSpeed(int batch, int threads, bool bf16) {
     NodeTimingOptions options;
     options.batch = batch;
+    options.threads = threads;
+    options.bf16 = bf16;
     options.classes = document_->classes();
     emit message(tr("Measuring the speed of each node on a batch of %1…").arg(batch));
     worker_->requestTiming(document_->design(), options);

@@ -52,8 +52,9 @@ public:
 
     // --- Pre-flight and speed ----------------------------------------------------------------
     void runPreflight();
-    // Times every node on a batch of `batch` images (the training settings' batch size).
-    void measureSpeed(int batch);
+    // Times every node on a batch of `batch` images with `threads` threads, in bf16 or fp32
+    // (the training settings').
+    void measureSpeed(int batch, int threads, bool bf16);
     const NodeTimingReport& timing() const { return timing_; }
 
     // --- For tests ------------------------------------------------------------------------------
