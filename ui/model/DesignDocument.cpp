@@ -16,8 +16,10 @@ namespace strata {
 
 namespace {
 
-constexpr double kRowHeight = 100.0;     // auto-layout: vertical distance between depth rows
-constexpr double kColumnWidth = 220.0;   // auto-layout: horizontal distance within a row
+// The canvas in the default 1600x1000 window with its docks, and the zoom that keeps the cards'
+// text readable there (DesignView::readableZoom): what a design without positions is laid out for.
+constexpr double kDefaultCanvasWidth = 1078, kDefaultCanvasHeight = 523;
+constexpr double kDefaultMinZoom = 0.82;
 
 // "Conv2d" -> "conv", "BatchNorm2d" -> "bn", "MaxPool2d" -> "pool": short, readable ids.
 QString idPrefix(const QString& type) {
@@ -131,6 +133,23 @@ void DesignDocument::apply(const Design& design) {
 void DesignDocument::analyze() {
     analysis_ = analyzeDesign(design_, classes_);
     cost_ = designCost(analysis_);
+    const bool unplaced = std::any_of(design_.nodes.begin(), design_.nodes.end(), [](const Node& n) { return !n.hasPos; });
+    if (!unplaced) {
+        laidOut_.clear();
+        laidOutGraph_.clear();
+        return;
+    }
+    std::string graph;
+    for (const Node& n : design_.nodes) graph += n.id + (n.hasPos ? "+" : "-") + '\n';
+    for (const Edge& e : design_.edges) graph += e.from + '>' + e.to + ':' + std::to_string(e.port) + '\n';
+    if (graph == laidOutGraph_) return;
+    laidOutGraph_ = std::move(graph);
+    LayoutOptions options;
+    options.direction = layoutDirectionFor(kDefaultCanvasWidth, kDefaultCanvasHeight);
+    options.viewWidth = kDefaultCanvasWidth;
+    options.viewHeight = kDefaultCanvasHeight;
+    options.minScale = kDefaultMinZoom;
+    laidOut_ = layoutDesign(design_, options);
 }
 
 bool DesignDocument::commit(const Design& after, const QString& text, int mergeId) {
@@ -173,16 +192,8 @@ QPointF DesignDocument::position(const QString& nodeId) const {
     const Node* node = design_.findNode(nodeId.toStdString());
     if (!node) return {};
     if (node->hasPos) return {node->x, node->y};
-    // No stored position: place by depth (rows) and order within the depth (columns).
-    const NodeAnalysis* a = analysis_.find(node->id);
-    int depth = a ? a->depth : 0, column = 0;
-    for (const Node& other : design_.nodes) {
-        if (&other == node) break;
-        const NodeAnalysis* oa = analysis_.find(other.id);
-        if ((oa ? oa->depth : 0) == depth) ++column;
-    }
-    if (!a) depth = int(&*node - design_.nodes.data());
-    return {column * kColumnWidth, depth * kRowHeight};
+    const auto it = laidOut_.find(node->id);
+    return it == laidOut_.end() ? QPointF() : QPointF(it->second.x, it->second.y);
 }
 
 QString DesignDocument::addNode(const QString& type, QPointF pos) {

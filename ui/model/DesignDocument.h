@@ -16,6 +16,7 @@
 
 #include "design/DesignAnalysis.h"
 #include "design/DesignCost.h"
+#include "design/DesignLayout.h"
 
 namespace strata {
 
@@ -107,7 +108,8 @@ public:
 
     // A fresh node id for `type` ("conv3" for the third Conv2d).
     QString uniqueId(const QString& type) const;
-    // The node's position, or a default below its predecessor when the file has none.
+    // The node's position; for a node the file gives none, its place in the auto layout of the
+    // whole design for the default window's canvas (as Auto Layout would put it).
     QPointF position(const QString& nodeId) const;
 
 signals:
@@ -128,6 +130,10 @@ private:
     Design design_;
     DesignAnalysis analysis_;
     DesignCost cost_;
+    // Where auto layout puts each node, kept only while some node has no position, and the
+    // graph it was computed for (a param edit does not move anything).
+    std::map<std::string, LayoutPoint> laidOut_;
+    std::string laidOutGraph_;
     QUndoStack undo_;
     QString path_;
     int classes_ = 10;
