@@ -19,6 +19,9 @@ int featuresCommand(const Args& args);
 int probeCommand(const Args& args);
 int exportCommand(const Args& args);
 int experimentCommand(const Args& args);
+int lrFindCommand(const Args& args);
+int examplesCommand(const Args& args);
+int dataCommand(const Args& args);
 
 // The studio (no subcommand). argc/argv go to QApplication.
 int guiMain(int argc, char** argv);

@@ -22,7 +22,10 @@ std::vector<OptionSpec> trainingSettingOptions() {
             {"--momentum", "X", "SGD momentum (default 0.9)"},
             {"--weight-decay", "X", "weight decay (default 0)"},
             {"--schedule", "NAME", "none, cosine or step (default none)"},
-            {"--augment", "NAME", "none, flip, crop or flip+crop (default none)"},
+            {"--augment", "NAMES", "none, or a +-joined set of flip, crop, rotate (up to 10 degrees), jitter "
+                                   "(brightness/contrast), erase (random erasing) (default none)"},
+            {"--class-weights", "NAME", "none or auto: weigh the loss by inverse class frequency (default none)"},
+            {"--sampler", "NAME", "shuffle or balanced: draw each class equally often, with replacement (default shuffle)"},
             {"--seed", "N", "random seed (default 0)"},
             {"--threads", "N", "compute threads (default: number of cores)"},
             {"--precision", "NAME", "fp32, bf16 or auto: bf16 autocast of the forward pass, weights fp32; "
@@ -67,6 +70,8 @@ TrainConfig trainingSettingsFrom(const Options& opts) {
     c.weightDecay = opts.getDouble("--weight-decay", c.weightDecay);
     c.schedule = opts.get("--schedule", c.schedule);
     c.augment = opts.get("--augment", c.augment);
+    c.classWeights = opts.get("--class-weights", c.classWeights);
+    c.sampler = opts.get("--sampler", c.sampler);
     c.seed = opts.getInt("--seed", 0);
     c.threads = opts.getInt("--threads", 0);
     c.precision = opts.get("--precision", c.precision);

@@ -11,7 +11,7 @@
 namespace strata::cli {
 
 // --data, --val, --val-split, --test, --epochs, --batch-size, --optimizer, --lr, --momentum,
-// --weight-decay, --schedule, --augment, --seed, --threads, --precision, --init-from,
+// --weight-decay, --schedule, --augment, --class-weights, --sampler, --seed, --threads, --precision, --init-from,
 // --restat, --freeze, --freeze-through.
 std::vector<OptionSpec> trainingSettingOptions();
 // Those settings as given (not validated: the caller adds its own and validates).

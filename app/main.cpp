@@ -35,6 +35,9 @@ const std::map<std::string, Command>& commands() {
         {"features", {featuresCommand, "write filter, activation, patch and saliency PNGs of a run for an image"}},
         {"probe", {probeCommand, "linear-probe accuracy of every layer: how the feature hierarchy builds up"}},
         {"export", {exportCommand, "write a trained run as an ONNX model"}},
+        {"data", {dataCommand, "move an image to another class folder (logged), or undo such moves"}},
+        {"examples", {examplesCommand, "rank a run's training images: probably mislabeled, hardest, ambiguous"}},
+        {"lr-find", {lrFindCommand, "suggest a learning rate from a short exponential ramp (no run file written)"}},
         {"experiment", {experimentCommand, "train variants side by side: `experiment transfer` (how far features transfer)"}},
     };
     return table;

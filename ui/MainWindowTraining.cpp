@@ -3,6 +3,7 @@
 // uses (start a training, show a panel).
 #include "MainWindow.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -47,6 +48,12 @@ void MainWindow::createTraining() {
     connect(flow_, &TrainingFlow::trainingFinished, this, &MainWindow::trainingFinished);
     connect(document_, &DesignDocument::lockChanged, this, &MainWindow::applyLock);
     connect(d.dataset, &DatasetPanel::scanned, this, &MainWindow::showDataScan);
+    // The imbalance warning's fix goes to the training settings, where it can be undone.
+    connect(d.dataset, &DatasetPanel::classWeightsRequested, this, [this] {
+        settingsPanel()->classWeightsBox()->setCurrentText(QStringLiteral("auto"));
+        showPanel(StudioPanel::Settings);
+        statusBar()->showMessage(tr("Training will weight the loss by class (Training Settings > Class weights)."), 8000);
+    });
 }
 
 // The training, runs and predict panels and the status bar follow the flow, and the training

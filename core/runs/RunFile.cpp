@@ -4,6 +4,7 @@
 
 #include "storage/AtomicFile.h"
 #include "runs/ConfigAttrs.h"
+#include "runs/ExampleRecordFile.h"
 #include "storage/H5Attributes.h"
 #include "storage/H5Groups.h"
 #include "storage/H5Lock.h"
@@ -104,6 +105,8 @@ void writeLayout(H5::H5File& f, const RunData& run) {
 
     H5::Group features = h5::createOrderedGroup(f, "features");
     h5::writeNamedArrays(features, run.features);
+
+    h5::writeExampleRecord(f, run.examples);
 
     writeDigests(f, run, h5::readConfigAttrs(config), columns);
 }

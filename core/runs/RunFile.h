@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "runs/ExampleRecord.h"
+
 namespace strata {
 
 inline constexpr const char* kRunFormat = "strata.run/1";
@@ -57,6 +59,8 @@ struct RunData {
     int64_t step = 0;   // optimizer steps taken
     // "/features": optional snapshots, each a named array (e.g. "conv1/filters")
     std::vector<NamedArray> features;
+    // "/examples": the per-example record (runs/ExampleRecord.h); absent in older runs
+    ExampleRecord examples;
     // "/" attrs "sha256_<part>" as read (RunDigest.h); empty for files written before them.
     // Writing ignores this map and stores the digests of what it writes.
     std::map<std::string, std::string> digests;

@@ -3,6 +3,7 @@
 #include "runs/RunFile.h"
 
 #include "runs/ConfigAttrs.h"
+#include "runs/ExampleRecordFile.h"
 #include "storage/H5Attributes.h"
 #include "storage/H5Groups.h"
 #include "storage/H5Lock.h"
@@ -170,6 +171,7 @@ struct Reader {
         // Features are optional snapshots (docs/ARCHITECTURE.md §8).
         if (file.nameExists("features"))
             run.features = h5::readNamedArrays(group(file, "features", "/features"), "/features/");
+        h5::readExampleRecord(file, run.examples);  // optional: runs trained before it have none
     }
 };
 

@@ -1,6 +1,7 @@
 #include "train/BatchAssembler.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 
 namespace strata {
@@ -24,7 +25,7 @@ BatchAssembler::BatchAssembler(const BatchSource& source)
     }
 }
 
-Batch BatchAssembler::make(const std::vector<int64_t>& indices, Augment augment, std::mt19937_64* rng) const {
+Batch BatchAssembler::make(const std::vector<int64_t>& indices, const Augment& augment, std::mt19937_64* rng) const {
     const int64_t n = int64_t(indices.size());
     const int64_t plane = height_ * width_, per = channels_ * plane, count = pixels_.size(0);
     Batch batch;
@@ -38,12 +39,8 @@ Batch BatchAssembler::make(const std::vector<int64_t>& indices, Augment augment,
     float* dst = batch.images.data_ptr<float>();
     int64_t* outLabels = batch.labels.data_ptr<int64_t>();
 
-    const bool augmenting = augment != Augment::None && rng != nullptr;
-    const bool flip = augmenting && (augment == Augment::Flip || augment == Augment::FlipCrop);
-    const bool crop = augmenting && (augment == Augment::Crop || augment == Augment::FlipCrop);
-    // As BatchSource::images: zero padding (in normalized units) of 1/8 of the side, offsets
-    // by plain modulo draws, the crop offsets first, then the flip.
-    const int64_t pad = crop ? std::max<int64_t>(1, std::min(height_, width_) / 8) : 0;
+    const bool augmenting = augment.any() && rng != nullptr;
+    std::vector<int32_t> source;  // reused: one allocation per batch
     for (int64_t i = 0; i < n; ++i) {
         const int64_t index = indices[size_t(i)];
         if (index < 0 || index >= count) throw std::out_of_range("batch index " + std::to_string(index) + " out of range");
@@ -55,21 +52,16 @@ Batch BatchAssembler::make(const std::vector<int64_t>& indices, Augment augment,
                 for (int64_t c = 0; c < channels_; ++c) out[k * channels_ + c] = lut_[size_t(c * 256 + image[c * plane + k])];
             continue;
         }
-        int64_t dy = 0, dx = 0;
-        if (crop) {
-            dy = int64_t((*rng)() % uint64_t(2 * pad + 1));
-            dx = int64_t((*rng)() % uint64_t(2 * pad + 1));
-        }
-        const bool flipThis = flip && ((*rng)() & 1);
-        for (int64_t y = 0; y < height_; ++y) {
-            const int64_t sy = y + dy - pad;
-            for (int64_t x = 0; x < width_; ++x) {
-                const int64_t sx = (flipThis ? width_ - 1 - x : x) + dx - pad;
-                const bool inside = sy >= 0 && sy < height_ && sx >= 0 && sx < width_;
-                float* pixel = out + (y * width_ + x) * channels_;
-                for (int64_t c = 0; c < channels_; ++c)
-                    pixel[c] = inside ? lut_[size_t(c * 256 + image[c * plane + sy * width_ + sx])] : 0.0f;
-            }
+        // Filled pixels (padding, rotated-in corners, erased) are 0 in normalized units: the
+        // data set's mean, as torchvision's RandomErasing(value=0) after Normalize.
+        const AugmentDraw draw = drawAugment(augment, int(height_), int(width_), *rng);
+        sourcePixels(draw, int(height_), int(width_), source);
+        const std::array<uint8_t, 256> table = jitterTable(draw, image, per);
+        for (int64_t k = 0; k < plane; ++k) {
+            const int32_t s = source[size_t(k)];
+            float* pixel = out + k * channels_;
+            for (int64_t c = 0; c < channels_; ++c)
+                pixel[c] = s < 0 ? 0.0f : lut_[size_t(c * 256 + table[image[c * plane + s]])];
         }
     }
     return batch;

@@ -27,7 +27,7 @@ public:
 
     // As source.images(indices, augment, rng) and source.labelsOf(indices). Thread-safe for
     // distinct generators.
-    Batch make(const std::vector<int64_t>& indices, Augment augment = Augment::None,
+    Batch make(const std::vector<int64_t>& indices, const Augment& augment = Augment(),
                std::mt19937_64* rng = nullptr) const;
 
 private:

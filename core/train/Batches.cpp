@@ -1,18 +1,12 @@
 #include "train/Batches.h"
 
+#include "train/BatchAssembler.h"
+
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
 
 namespace strata {
-
-Augment parseAugment(const std::string& name) {
-    if (name == "none") return Augment::None;
-    if (name == "flip") return Augment::Flip;
-    if (name == "crop") return Augment::Crop;
-    if (name == "flip+crop") return Augment::FlipCrop;
-    throw std::invalid_argument("unknown augmentation \"" + name + "\" (use none, flip, crop or flip+crop)");
-}
 
 static torch::Tensor perChannel(const std::vector<double>& v) {
     std::vector<float> f(v.begin(), v.end());
@@ -52,12 +46,14 @@ torch::Tensor BatchSource::labelsOf(const std::vector<int64_t>& indices) const {
     return labels_.index_select(0, torch::tensor(indices, torch::kInt64));
 }
 
-torch::Tensor BatchSource::images(const std::vector<int64_t>& indices, Augment augment, std::mt19937_64* rng) const {
+torch::Tensor BatchSource::images(const std::vector<int64_t>& indices, const Augment& augment,
+                                  std::mt19937_64* rng) const {
+    if (rng != nullptr && (augment.rotate || augment.jitter || augment.erase))
+        return BatchAssembler(*this).make(indices, augment, rng).images.contiguous();
     torch::Tensor batch = pixels_.index_select(0, torch::tensor(indices, torch::kInt64));
-    if (augment == Augment::None || rng == nullptr) return normalize(batch);
+    if (!augment.any() || rng == nullptr) return normalize(batch);
 
-    const bool flip = augment == Augment::Flip || augment == Augment::FlipCrop;
-    const bool crop = augment == Augment::Crop || augment == Augment::FlipCrop;
+    const bool flip = augment.flip, crop = augment.crop;
     // Random crop after zero padding by 1/8 of the side, as in the usual CIFAR recipe;
     // the padding is applied to normalized values so the border is the dataset mean.
     const int64_t pad = std::max<int64_t>(1, std::min(spec_.height, spec_.width) / 8);

@@ -8,12 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "data/Augmentation.h"
 #include "data/ImageFolder.h"
 
 namespace strata {
 
-enum class Augment { None, Flip, Crop, FlipCrop };
-Augment parseAugment(const std::string& name);  // throws std::invalid_argument
 
 class BatchSource {
 public:
@@ -28,8 +27,9 @@ public:
     const torch::Tensor& pixels() const { return pixels_; }  // uint8 [N, C, H, W]
 
     // Normalized float batch of the given sample indices; augmentation draws from `rng`
-    // so a seeded epoch is reproducible.
-    torch::Tensor images(const std::vector<int64_t>& indices, Augment augment = Augment::None,
+    // so a seeded epoch is reproducible. Flip and crop are torch ops here (the reference
+    // BatchAssembler is checked against); the other augmentations go through BatchAssembler.
+    torch::Tensor images(const std::vector<int64_t>& indices, const Augment& augment = Augment(),
                          std::mt19937_64* rng = nullptr) const;
     torch::Tensor labelsOf(const std::vector<int64_t>& indices) const;
 

@@ -1,5 +1,7 @@
 #include "train/TrainConfig.h"
 
+#include "data/Augmentation.h"
+
 #include <set>
 #include <stdexcept>
 
@@ -8,7 +10,7 @@ namespace strata {
 const char* const TrainConfig::kResumeKeys[] = {"data",     "val",          "val_split", "batch_size",
                                                 "optimizer", "lr",          "momentum",  "weight_decay",
                                                 "schedule", "augment",      "seed",      "precision", "freeze",
-                                                "freeze_through", "data_fraction", nullptr};
+                                                "freeze_through", "data_fraction", "class_weights", "sampler", nullptr};
 
 void TrainConfig::validate() const {
     auto fail = [](const std::string& what) { throw std::invalid_argument(what); };
@@ -22,8 +24,11 @@ void TrainConfig::validate() const {
     if (!(weightDecay >= 0 && weightDecay <= 1)) fail("--weight-decay must be in [0, 1]");
     if (!std::set<std::string>{"none", "cosine", "step"}.count(schedule))
         fail("--schedule must be none, cosine or step, not \"" + schedule + "\"");
-    if (!std::set<std::string>{"none", "flip", "crop", "flip+crop"}.count(augment))
-        fail("--augment must be none, flip, crop or flip+crop, not \"" + augment + "\"");
+    parseAugment(augment);  // names the bad augmentation
+    if (!std::set<std::string>{"none", "auto"}.count(classWeights))
+        fail("--class-weights must be none or auto, not \"" + classWeights + "\"");
+    if (!std::set<std::string>{"shuffle", "balanced"}.count(sampler))
+        fail("--sampler must be shuffle or balanced, not \"" + sampler + "\"");
     if (!(valSplit >= 0 && valSplit < 1)) fail("--val-split must be in [0, 1)");
     if (valSplit > 0 && !val.empty()) fail("--val and --val-split exclude each other");
     if (!(dataFraction > 0 && dataFraction <= 1)) fail("--data-fraction must be in (0, 1]");
@@ -46,7 +51,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"precision", precision}, {"world_size", worldSize},
             {"features", features},   {"probe_image", probeImage},
             {"init_from", initFrom},  {"restat", restat},
-            {"freeze", freeze},       {"freeze_through", freezeThrough}};
+            {"freeze", freeze},       {"freeze_through", freezeThrough},
+            {"class_weights", classWeights}, {"sampler", sampler}};
 }
 
 TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
@@ -73,6 +79,8 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
     c.restat = j.value("restat", c.restat);
     c.freeze = j.value("freeze", c.freeze);
     c.freezeThrough = j.value("freeze_through", c.freezeThrough);
+    c.classWeights = j.value("class_weights", c.classWeights);
+    c.sampler = j.value("sampler", c.sampler);
     return c;
 }
 

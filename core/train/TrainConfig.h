@@ -23,7 +23,11 @@ struct TrainConfig {
     double momentum = 0.9;
     double weightDecay = 0.0;
     std::string schedule = "none";  // none | cosine | step
-    std::string augment = "none";   // none | flip | crop | flip+crop
+    std::string augment = "none";   // none, or a +-joined set of flip crop rotate jitter erase (data/Augmentation.h)
+    // Class imbalance (train/ClassBalance.h): "auto" weighs the loss by inverse class frequency;
+    // "balanced" draws each epoch's images with probability proportional to 1/class count.
+    std::string classWeights = "none";  // none | auto
+    std::string sampler = "shuffle";    // shuffle | balanced
     int64_t seed = 0;
     int threads = 0;  // 0: number of cores
     std::string run;  // run file path

@@ -14,6 +14,7 @@
 #include "runs/RunDigest.h"
 #include "runs/RunReader.h"
 #include "train/BatchPrefetcher.h"
+#include "train/ClassBalance.h"
 #include "train/CpuAutocast.h"
 #include "train/Evaluation.h"
 #include "train/FlushDenormals.h"
@@ -86,6 +87,7 @@ TrainResult TrainingRun::run() {
 // recorded run of a resume, which dictates the data statistics and must agree on the settings.
 void TrainingRun::prepare() {
     cfg_.validate();
+    cfg_.augment = augmentName(parseAugment(cfg_.augment));  // recorded canonically: "crop+flip" is "flip+crop"
     if (cfg_.threads == 0) cfg_.threads = int(std::max(1u, std::thread::hardware_concurrency()));
     // OpenMP state is per thread: set it on the thread that trains.
     at::set_num_threads(cfg_.threads);
@@ -251,9 +253,21 @@ void TrainingRun::attachObservers() {
         for (auto& observer : extension->observers(setup)) observers_.push_back(std::move(observer));
 }
 
+// The per-example record (ExampleRecorder.h says which passes it comes from and why).
+void TrainingRun::startExampleRecord() {
+    using Mode = ExampleRecorder::Mode;
+    const bool augmented = !cfg_.augment.empty() && cfg_.augment != "none";
+    const Mode mode = !exampleRecordEnabled() || cfg_.rank != 0       ? Mode::Off
+                      : augmented || cfg_.worldSize > 1 ? Mode::EvalPass
+                                                        : Mode::ForwardPasses;
+    examples_ = std::make_unique<ExampleRecorder>(data_, mode, record_, resuming_);
+}
+
 void TrainingRun::begin() {
+    startExampleRecord();
     step_ = resuming_ ? record_.step : 0;
     for (auto& o : observers_) o->runStart(*model_, record_, resuming_);
+    prepareClassBalance();  // before the first save: the weights are recorded
     if (!resuming_) saveRun(0, 0);  // epoch 0: even a run killed in its first epoch can resume
     // Images this rank trains on per epoch (all of them in a single process).
     perRank_ = shardLength(int64_t(data_.trainIdx.size()), cfg_.worldSize);
@@ -265,16 +279,38 @@ void TrainingRun::begin() {
     assembler_ = std::make_unique<BatchAssembler>(*data_.train);
 }
 
+void TrainingRun::prepareClassBalance() {
+    const torch::Tensor labels = data_.train->labels().contiguous();
+    const int64_t* label = labels.data_ptr<int64_t>();
+    trainLabels_.clear();
+    for (int64_t index : data_.trainIdx) trainLabels_.push_back(label[index]);
+    if (cfg_.classWeights != "auto") return;
+    const std::vector<double> weights = inverseFrequencyWeights(classCounts(trainLabels_, data_.classCount()));
+    classWeights_ = torch::tensor(std::vector<float>(weights.begin(), weights.end()), torch::kFloat32);
+    record_.config["class_weight_values"] = weights;
+    std::string text;
+    for (size_t c = 0; c < weights.size(); ++c)
+        text += (c ? ", " : "") + data_.images.classes[c] + " " + c10::str(float(weights[c]));
+    log("class weights: " + text);
+}
+
+// Every rank draws the same seeded order (then takes its own shard of it).
+std::vector<int64_t> TrainingRun::epochOrder(int epoch) const {
+    if (cfg_.sampler == "balanced") return balancedOrder(trainLabels_, data_.classCount(), epochSeed(cfg_.seed, epoch));
+    return shuffledIndices(int64_t(data_.trainIdx.size()), epochSeed(cfg_.seed, epoch));
+}
+
 bool TrainingRun::trainEpoch(int epoch) {
     EpochProgress p;
     p.epoch = epoch;
     p.lr = scheduledLearningRate(cfg_, epoch);
     setLearningRate(*optimizer_, p.lr);
     // Every rank draws the same seeded order and takes its own shard of it.
-    const std::vector<int64_t> order = shardOf(shuffledIndices(int64_t(data_.trainIdx.size()), epochSeed(cfg_.seed, epoch)),
-                                               cfg_.rank, cfg_.worldSize);
+    const std::vector<int64_t> order = shardOf(epochOrder(epoch), cfg_.rank, cfg_.worldSize);
     std::mt19937_64 augmentRng(augmentSeed(cfg_.seed, epoch) + uint64_t(cfg_.rank));
     p.start = Clock::now();
+    p.order = &order;
+    examples_->beginEpoch();
     const int64_t batchSize = cfg_.batchSize;
     // The next batches are gathered, normalized and augmented on a helper thread while the
     // current step runs; in order, so augmentRng is drawn exactly as in a serial loop.
@@ -323,6 +359,7 @@ bool TrainingRun::trainStep(const Batch& batch, int64_t b, EpochProgress& p) {
     p.lossSum += lossValue * double(batchImages);
     p.seen += batchImages;
     p.correct += logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
+    examples_->observeBatch(*p.order, b * cfg_.batchSize, logits, batch.labels);
     sessionImages_ += batchImages;
     record_.steps.push_back(step_);
     record_.stepLoss.push_back(lossValue);
@@ -339,7 +376,8 @@ double TrainingRun::forwardBackward(const Batch& batch, torch::Tensor& logits) {
         logits = model_->forward(batch.images);
     }
     logits = logits.to(torch::kFloat32);  // the loss in fp32 (a no-op for fp32)
-    torch::Tensor loss = torch::nn::functional::cross_entropy(logits, batch.labels);
+    torch::Tensor loss = torch::nn::functional::cross_entropy(
+        logits, batch.labels, torch::nn::functional::CrossEntropyFuncOptions().weight(classWeights_));
     double lossValue = loss.item<double>();
     if (dist_) lossValue = dist_->agreeOnStep(lossValue, controls_.stopped);  // non-finite anywhere: everywhere
     if (std::isfinite(lossValue)) {
@@ -388,6 +426,7 @@ void TrainingRun::endEpoch(EpochProgress& p) {
         record.valLoss = v.loss;
         record.valAccuracy = v.accuracy;
     }
+    examples_->endEpoch(model_, record_);
     record.seconds = secondsSince(p.start);
     result_.metrics.epochs.push_back(record);
     for (auto& o : observers_) o->epochEnd(*model_, p.epoch, record_);

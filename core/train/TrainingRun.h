@@ -18,6 +18,7 @@
 #include "runs/RunReader.h"
 #include "train/BatchAssembler.h"
 #include "train/Batches.h"
+#include "train/ExampleRecorder.h"
 #include "train/ParallelStrategy.h"
 #include "train/Trainer.h"
 #include "train/TrainingData.h"
@@ -45,6 +46,7 @@ private:
         Clock::time_point start;
         double lossSum = 0;
         int64_t seen = 0, correct = 0;
+        const std::vector<int64_t>* order = nullptr;  // this rank's images, as positions in trainIdx
     };
 
     void prepare();
@@ -58,6 +60,9 @@ private:
     void startRecord();
     void attachObservers();
     void begin();
+    void startExampleRecord();
+    void prepareClassBalance();
+    std::vector<int64_t> epochOrder(int epoch) const;
     bool trainEpoch(int epoch);
     bool trainStep(const Batch& batch, int64_t b, EpochProgress& p);
     double forwardBackward(const Batch& batch, torch::Tensor& logits);
@@ -90,7 +95,10 @@ private:
     std::unique_ptr<torch::optim::Optimizer> optimizer_;
     std::vector<std::unique_ptr<TrainingObserver>> observers_;
     std::unique_ptr<BatchAssembler> assembler_;
+    std::unique_ptr<ExampleRecorder> examples_;
     Augment augment_{};
+    std::vector<int64_t> trainLabels_;  // label of each trainIdx position (the balanced sampler draws by it)
+    torch::Tensor classWeights_;        // --class-weights auto: per-class loss weights; undefined: none
     int64_t perRank_ = 0, batchesPerEpoch_ = 0;
     int64_t step_ = 0;
     Clock::time_point sessionStart_;

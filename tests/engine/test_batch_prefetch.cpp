@@ -15,24 +15,10 @@
 #include "train/BatchAssembler.h"
 #include "train/BatchPrefetcher.h"
 #include "train/Batches.h"
+#include "support/TrainFixtures.h"
 #endif
 
 using namespace strata;
-
-namespace {
-
-DecodedImages randomImages(int n, const ImageSpec& spec, unsigned seed) {
-    DecodedImages d;
-    d.spec = spec;
-    std::mt19937 rng(seed);
-    d.pixels.resize(size_t(n) * size_t(spec.pixelsPerImage()));
-    for (uint8_t& p : d.pixels) p = uint8_t(rng() & 255);
-    for (int i = 0; i < n; ++i) d.labels.push_back(i % 3);
-    d.classes = {"a", "b", "c"};
-    return d;
-}
-
-}  // namespace
 
 class BatchPrefetchTest : public QObject {
     Q_OBJECT
@@ -54,8 +40,9 @@ private slots:
         QFETCH(int, height);
         QFETCH(int, width);
         QFETCH(int, augment);
+        const char* names[] = {"none", "flip", "crop", "flip+crop"};
         const ImageSpec spec{channels, height, width};
-        const DecodedImages images = randomImages(50, spec, 7);
+        const DecodedImages images = test::randomDecodedImages(50, spec, 7);
         std::vector<double> mean, stdev;
         channelMeanStd(images, mean, stdev);
         mean[0] += 0.013;  // odd values, so rounding differences would show
@@ -64,8 +51,8 @@ private slots:
         std::mt19937_64 a(11), b(11);
         for (int round = 0; round < 3; ++round) {
             const std::vector<int64_t> idx = {3, 49, 0, 17, 17, 8, 21};
-            const torch::Tensor expected = source.images(idx, Augment(augment), &a);
-            const Batch got = assembler.make(idx, Augment(augment), &b);
+            const torch::Tensor expected = source.images(idx, parseAugment(names[augment]), &a);
+            const Batch got = assembler.make(idx, parseAugment(names[augment]), &b);
             QCOMPARE(got.images.sizes(), expected.sizes());
             QCOMPARE(got.images.scalar_type(), torch::kFloat32);
             QVERIFY(torch::equal(got.images, expected));  // exact, not close
@@ -82,7 +69,7 @@ private slots:
     // left without its pixels (so it is never held twice); the pixels outlive the images.
     void takingPixelsMatchesCopying() {
         const ImageSpec spec{3, 6, 5};
-        DecodedImages images = randomImages(20, spec, 3);
+        DecodedImages images = test::randomDecodedImages(20, spec, 3);
         const std::vector<double> mean{0.5, 0.4, 0.3}, stdev{0.2, 0.25, 0.3};
         const BatchSource copied(images, mean, stdev);
         std::unique_ptr<BatchSource> taken;

@@ -15,6 +15,7 @@
 #include "runs/RunFile.h"
 #include "support/TestData.h"
 #include "train/Trainer.h"
+#include "support/TrainFixtures.h"
 #endif
 
 using namespace strata;
@@ -25,14 +26,7 @@ class BlocksTrainingTest : public QObject {
     QString data_;
 
     TrainConfig config(const QString& run, int epochs = 1) {
-        TrainConfig c;
-        c.data = data_.toStdString();
-        c.epochs = epochs;
-        c.batchSize = 16;
-        c.threads = 1;
-        c.lr = 0.01;
-        c.run = tmp_.filePath(run).toStdString();
-        return c;
+        return test::tinyTrainConfig(data_, tmp_.filePath(run), epochs);
     }
 
     // The tiny residual design with its residual block repeated twice and collapsed.

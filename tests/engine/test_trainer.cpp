@@ -18,6 +18,7 @@
 #include "train/TorchState.h"
 #include "train/Trainer.h"
 #include "train/TrainingExtension.h"
+#include "support/TrainFixtures.h"
 #endif
 
 using namespace strata;
@@ -63,14 +64,7 @@ class TrainerTest : public QObject {
     Design design_;
 
     TrainConfig config(const QString& run, int epochs = 2) {
-        TrainConfig c;
-        c.data = data_.toStdString();
-        c.epochs = epochs;
-        c.batchSize = 16;
-        c.threads = 1;
-        c.lr = 0.01;
-        c.run = tmp_.filePath(run).toStdString();
-        return c;
+        return test::tinyTrainConfig(data_, tmp_.filePath(run), epochs);
     }
 
 private slots:

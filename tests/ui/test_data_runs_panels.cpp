@@ -125,6 +125,15 @@ private slots:
         QCOMPARE(panel.warnings().size(), 1);
         QVERIFY2(panel.warnings().first().contains("imbalanced") && panel.warnings().first().contains("3.0"),
                  qPrintable(panel.warnings().first()));
+        // The warning offers its fix, and a click asks for it.
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(panel.balanceButton()->isVisible());
+        QSignalSpy fix(&panel, &DatasetPanel::classWeightsRequested);
+        QTest::mouseClick(panel.balanceButton(), Qt::LeftButton);
+        QCOMPARE(fix.count(), 1);
+        QVERIFY(scanOnce(panel, [&] { panel.setTrainFolder(balanced_); }));
+        QVERIFY(!panel.balanceButton()->isVisible());
     }
 
     void warnsAboutResizing() {

@@ -5,6 +5,7 @@
 #include <QtTest/QtTest>
 
 #include <QAction>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
@@ -34,6 +35,7 @@
 #include "panels/IssuesPanel.h"
 #include "panels/PalettePanel.h"
 #include "panels/PaletteTree.h"
+#include "training/TrainingSettingsPanel.h"
 #include "panels/PropertyPanel.h"
 #include "insight/FeaturesPanel.h"
 #include "runs/RunsPanel.h"
@@ -431,6 +433,25 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(w.document()->classes(), 2, 10000);
         QVERIFY2(statusText(w, "statusData").contains("data2 (2 classes)"), qPrintable(statusText(w, "statusData")));
         QCOMPARE(w.dataFolder(), tmp_.filePath("data2"));
+    }
+
+    void imbalanceFixSetsClassWeights() {
+        MainWindow w;
+        w.setAutomation(true);
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openDesign(tmpl("reference-cnn")));
+        test::makeImageFolder(tmp_.filePath("skewed"), {"many"}, 9, 8, 1);
+        test::makeImageFolder(tmp_.filePath("skewed"), {"few"}, 2, 8, 2);
+        w.setDataFolder(tmp_.filePath("skewed"));
+        QPushButton* fix = w.datasetPanel()->balanceButton();
+        w.showPanel(StudioPanel::Dataset);
+        QTRY_VERIFY_WITH_TIMEOUT(fix->isVisible(), 10000);
+        QComboBox* weights = w.settingsPanel()->classWeightsBox();
+        QCOMPARE(weights->currentText(), QString("none"));
+        QTest::mouseClick(fix, Qt::LeftButton);
+        QCOMPARE(weights->currentText(), QString("auto"));
     }
 
     void lockTurnsOffWhatWouldChangeTheDesign() {

@@ -92,19 +92,24 @@ QString htmlLine(const QString& text, const char* color) {
     return QString("<div style=\"color:%1; margin-bottom:4px\">%2</div>").arg(color, text.toHtmlEscaped());
 }
 
+// Whether the largest class outnumbers the smallest enough to warn (and offer class weights).
+bool classesImbalanced(const QList<qint64>& counts) {
+    if (counts.isEmpty()) return false;
+    const auto [lo, hi] = std::minmax_element(counts.begin(), counts.end());
+    return *lo > 0 && double(*hi) / double(*lo) > kImbalanceRatio;
+}
+
 // The warnings of a scan: class imbalance, images of another size than the Input, unreadable
 // sampled files.
 QStringList scanWarnings(const QStringList& classes, const QList<qint64>& counts, const QList<QSize>& sourceSizes,
                          const QStringList& unreadable, const ImageSpec& spec) {
     QStringList warnings;
-    if (!counts.isEmpty()) {
+    if (classesImbalanced(counts)) {
         const auto [lo, hi] = std::minmax_element(counts.begin(), counts.end());
-        if (*lo > 0 && double(*hi) / double(*lo) > kImbalanceRatio) {
-            const int small = int(lo - counts.begin()), large = int(hi - counts.begin());
-            warnings << DatasetPanel::tr("Classes are imbalanced: \"%1\" has %2 images, \"%3\" has %4 (%5×).")
-                            .arg(classes[large], count(*hi), classes[small], count(*lo))
-                            .arg(double(*hi) / double(*lo), 0, 'f', 1);
-        }
+        const int small = int(lo - counts.begin()), large = int(hi - counts.begin());
+        warnings << DatasetPanel::tr("Classes are imbalanced: \"%1\" has %2 images, \"%3\" has %4 (%5×).")
+                        .arg(classes[large], count(*hi), classes[small], count(*lo))
+                        .arg(double(*hi) / double(*lo), 0, 'f', 1);
     }
     const QSize inputSize(spec.width, spec.height);
     if (std::any_of(sourceSizes.begin(), sourceSizes.end(), [&](const QSize& s) { return s != inputSize; })) {
@@ -202,6 +207,12 @@ void DatasetPanel::buildUi() {
     messages_->setTextFormat(Qt::RichText);
     messages_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     messages_->hide();
+    balance_ = new QPushButton(tr("Weight the loss by class (class weights: auto)"), this);
+    balance_->setObjectName("datasetBalance");
+    balance_->setToolTip(tr("Each class's images count in the loss in inverse proportion to the class's size, "
+                            "so a small class is not ignored (strata train --class-weights auto)"));
+    balance_->hide();
+    connect(balance_, &QPushButton::clicked, this, &DatasetPanel::classWeightsRequested);
 
     table_ = new QTableWidget(0, 3, this);
     table_->setObjectName("datasetClasses");
@@ -222,6 +233,7 @@ void DatasetPanel::buildUi() {
     layout->addLayout(form);
     layout->addWidget(summary_);
     layout->addWidget(messages_);
+    layout->addWidget(balance_, 0, Qt::AlignLeft);
     layout->addWidget(table_, 1);
     layout->addStretch(0);  // takes the space while the table is hidden (no folder, an error)
 
@@ -437,6 +449,7 @@ void DatasetPanel::applyScan(const ScanResult& result) {
     }
     table_->setVisible(!result.classes.isEmpty());
     showMessages(trainFolder().isEmpty() ? QStringList() : result.errors, result.warnings);
+    balance_->setVisible(!trainFolder().isEmpty() && classesImbalanced(result.counts));
     emit scanned(valid_);
 }
 

@@ -56,6 +56,8 @@ public:
     QString lastError() const { return lastError_; }
     // Warning lines of the last scan (imbalance, resizing, unreadable samples), for tests.
     QStringList warnings() const { return warnings_; }
+    // Offered under an imbalance warning: weight the loss by class (classWeightsRequested).
+    QPushButton* balanceButton() const { return balance_; }
     // Sample thumbnails shown (all classes together), for tests.
     int thumbnailCount() const { return thumbnailCount_; }
     // True while a scan is in flight.
@@ -68,6 +70,8 @@ public:
 signals:
     // After any folder or the validation choice changed (by the user or a setter).
     void foldersChanged();
+    // The user took the imbalance warning's fix: train with class weights "auto".
+    void classWeightsRequested();
     // On the UI thread after each scan; ok as isValid().
     void scanned(bool ok);
 
@@ -97,6 +101,7 @@ private:
     QLineEdit* testEdit_ = nullptr;
     QLabel* summary_ = nullptr;
     QLabel* messages_ = nullptr;
+    QPushButton* balance_ = nullptr;
     QTableWidget* table_ = nullptr;
     QTimer* scanTimer_ = nullptr;
     BackgroundJob* scans_ = nullptr;  // a newer scan drops the result of an older one

@@ -9,8 +9,10 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <climits>
+#include <stdexcept>
 
 #include "compile/Precision.h"
+#include "data/Augmentation.h"
 #include "training/TransferSettingsBox.h"
 #include "widgets/FloatSpinBox.h"
 
@@ -35,6 +37,8 @@ const char* const kMomentum = "momentum";
 const char* const kWeightDecay = "weight_decay";
 const char* const kSchedule = "schedule";
 const char* const kAugment = "augment";
+const char* const kClassWeights = "class_weights";
+const char* const kSampler = "sampler";
 const char* const kSeed = "seed";
 const char* const kThreads = "threads";
 const char* const kPrecision = "precision";
@@ -74,8 +78,19 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
     weightDecay_->setSingleStep(0.1);
     schedule_ = choices({"none", "cosine", "step"}, this);
     schedule_->setToolTip(tr("Learning-rate schedule over the epochs"));
-    augment_ = choices({"none", "flip", "crop", "flip+crop"}, this);
-    augment_->setToolTip(tr("Random changes to training images: horizontal flips, shifted crops"));
+    // Editable: any +-joined set is accepted; the list offers the usual ones.
+    augment_ = choices({"none", "flip", "crop", "flip+crop", "rotate", "jitter", "erase", "flip+crop+rotate",
+                        "flip+crop+rotate+jitter+erase"},
+                       this);
+    augment_->setEditable(true);
+    augment_->setInsertPolicy(QComboBox::NoInsert);
+    augment_->setToolTip(tr("Random changes to training images, any +-joined set of: flip (horizontal), crop "
+                            "(shifted), rotate (up to 10 degrees), jitter (brightness and contrast), erase (a "
+                            "random rectangle)"));
+    classWeights_ = choices({"none", "auto"}, this);
+    classWeights_->setToolTip(tr("auto: weigh the loss by inverse class frequency, so rare classes count as much"));
+    sampler_ = choices({"shuffle", "balanced"}, this);
+    sampler_->setToolTip(tr("balanced: draw every class equally often in an epoch (with replacement)"));
     seed_ = new QSpinBox(this);
     seed_->setRange(0, INT_MAX);
     seed_->setToolTip(tr("The same seed, data and settings replay the same run"));
@@ -104,6 +119,8 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
     form->addRow(tr("Weight decay"), weightDecay_);
     form->addRow(tr("Schedule"), schedule_);
     form->addRow(tr("Augmentation"), augment_);
+    form->addRow(tr("Class weights"), classWeights_);
+    form->addRow(tr("Sampler"), sampler_);
     form->addRow(tr("Seed"), seed_);
     form->addRow(tr("Threads"), threads_);
     form->addRow(tr("Precision"), precision_);
@@ -118,7 +135,8 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
         connect(box, qOverload<int>(&QSpinBox::valueChanged), this, changed);
     for (QDoubleSpinBox* box : {static_cast<QDoubleSpinBox*>(lr_), momentum_, static_cast<QDoubleSpinBox*>(weightDecay_)})
         connect(box, qOverload<double>(&QDoubleSpinBox::valueChanged), this, changed);
-    for (QComboBox* box : {optimizer_, schedule_, augment_, precision_})
+    connect(augment_, &QComboBox::currentTextChanged, this, changed);
+    for (QComboBox* box : {optimizer_, schedule_, classWeights_, sampler_, precision_})
         connect(box, qOverload<int>(&QComboBox::currentIndexChanged), this, changed);
     connect(transfer_, &TransferSettingsBox::edited, this, changed);
     // Remembered at once: another design may be opened before anything is trained.
@@ -136,7 +154,14 @@ TrainConfig TrainingSettingsPanel::config(const TrainConfig& base) const {
     c.momentum = momentum_->value();
     c.weightDecay = weightDecay_->value();
     c.schedule = schedule_->currentText().toStdString();
-    c.augment = augment_->currentText().toStdString();
+    c.augment = augment_->currentText().trimmed().toStdString();
+    try {
+        c.augment = augmentName(parseAugment(c.augment));
+    } catch (const std::invalid_argument&) {
+        // Kept as typed: starting a training names the bad augmentation.
+    }
+    c.classWeights = classWeights_->currentText().toStdString();
+    c.sampler = sampler_->currentText().toStdString();
     c.seed = seed_->value();
     c.threads = threads_->value();
     c.precision = precision_->currentText().toStdString();
@@ -153,7 +178,9 @@ void TrainingSettingsPanel::setConfig(const TrainConfig& c) {
     momentum_->setValue(c.momentum);
     weightDecay_->setValue(c.weightDecay);
     select(schedule_, c.schedule);
-    select(augment_, c.augment);
+    augment_->setCurrentText(QString::fromStdString(c.augment));
+    select(classWeights_, c.classWeights);
+    select(sampler_, c.sampler);
     seed_->setValue(int(std::clamp<int64_t>(c.seed, 0, INT_MAX)));
     threads_->setValue(c.threads);
     select(precision_, c.precision);
@@ -181,6 +208,8 @@ bool TrainingSettingsPanel::load(const QString& designKey) {
     c.weightDecay = s.value(kWeightDecay, d.weightDecay).toDouble();
     c.schedule = s.value(kSchedule, QString::fromStdString(d.schedule)).toString().toStdString();
     c.augment = s.value(kAugment, QString::fromStdString(d.augment)).toString().toStdString();
+    c.classWeights = s.value(kClassWeights, QString::fromStdString(d.classWeights)).toString().toStdString();
+    c.sampler = s.value(kSampler, QString::fromStdString(d.sampler)).toString().toStdString();
     c.seed = s.value(kSeed, qint64(d.seed)).toLongLong();
     c.threads = s.value(kThreads, d.threads).toInt();
     c.precision = s.value(kPrecision, QString::fromStdString(d.precision)).toString().toStdString();
@@ -205,6 +234,8 @@ void TrainingSettingsPanel::save(const QString& designKey) const {
     s.setValue(kWeightDecay, c.weightDecay);
     s.setValue(kSchedule, QString::fromStdString(c.schedule));
     s.setValue(kAugment, QString::fromStdString(c.augment));
+    s.setValue(kClassWeights, QString::fromStdString(c.classWeights));
+    s.setValue(kSampler, QString::fromStdString(c.sampler));
     s.setValue(kSeed, qint64(c.seed));
     s.setValue(kThreads, c.threads);
     s.setValue(kPrecision, QString::fromStdString(c.precision));
@@ -224,7 +255,8 @@ void TrainingSettingsPanel::setReadOnly(bool readOnly) {
 
 void TrainingSettingsPanel::updateEnabled() {
     for (QWidget* w : std::initializer_list<QWidget*>{epochs_, batchSize_, optimizer_, lr_, weightDecay_, schedule_,
-                                                      augment_, seed_, threads_, precision_})
+                                                      augment_, classWeights_, sampler_, seed_, threads_,
+                                                      precision_})
         w->setEnabled(!readOnly_);
     // Only SGD uses momentum (Adam and AdamW keep their own moment estimates).
     const bool sgd = optimizer_->currentText() == QLatin1String("sgd");

@@ -1,6 +1,6 @@
 #pragma once
 // The training settings form: epochs, batch size, optimizer, learning rate, momentum, weight
-// decay, schedule, augmentation, seed, threads and precision, and the transfer settings (the
+// decay, schedule, augmentation, class weights, sampler, seed, threads and precision, and the transfer settings (the
 // run to start from, restat, the frozen layers: TransferSettingsBox). Fills the settings fields
 // of a TrainConfig (never the data or run paths, which belong to the dataset panel and the main
 // window) and remembers them per design in QSettings: on load()/save(), and after every user
@@ -52,6 +52,9 @@ public:
     FloatSpinBox* learningRateBox() const { return lr_; }
     QSpinBox* threadsBox() const { return threads_; }
     QComboBox* precisionBox() const { return precision_; }
+    QComboBox* augmentBox() const { return augment_; }  // editable: any +-joined set
+    QComboBox* classWeightsBox() const { return classWeights_; }
+    QComboBox* samplerBox() const { return sampler_; }
     TransferSettingsBox* transferBox() const { return transfer_; }
 
 signals:
@@ -69,6 +72,8 @@ private:
     FloatSpinBox* weightDecay_ = nullptr;
     QComboBox* schedule_ = nullptr;
     QComboBox* augment_ = nullptr;
+    QComboBox* classWeights_ = nullptr;  // none, auto
+    QComboBox* sampler_ = nullptr;       // shuffle, balanced
     QSpinBox* seed_ = nullptr;
     QSpinBox* threads_ = nullptr;
     QComboBox* precision_ = nullptr;  // fp32, bf16, auto
