@@ -42,14 +42,6 @@ Figures figuresOf(std::vector<double> ms) {
     return {ms[ms.size() / 2], ms.back()};
 }
 
-QString writeSample(const QString& path, int size) {
-    QImage img(size, size, QImage::Format_Grayscale8);
-    img.fill(40);
-    for (int i = 0; i < size; ++i) img.setPixel(i, i, qRgb(220, 220, 220));
-    img.save(path);
-    return path;
-}
-
 // Processes events until `done` or a minute passed.
 void waitFor(const std::function<bool()>& done) {
     QElapsedTimer t;
@@ -157,8 +149,8 @@ int main(int argc, char** argv) {
     tuneMallocForTraining();  // as strata's main() does
     QApplication app(argc, argv);
     QTemporaryDir tmp;
-    benchCanvasEdit(writeSample(tmp.filePath("chain.png"), 8));
-    benchPreviewLatency(writeSample(tmp.filePath("cnn.png"), 28));
+    benchCanvasEdit(test::writeDiagonalImage(tmp.filePath("chain.png"), 8));
+    benchPreviewLatency(test::writeDiagonalImage(tmp.filePath("cnn.png"), 28));
     benchMeasureSpeed();
     return 0;
 }

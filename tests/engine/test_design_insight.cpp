@@ -21,15 +21,6 @@ using namespace strata;
 
 namespace {
 
-// A gray image with a bright diagonal: every layer sees some structure.
-QString writeDiagonalImage(const QString& path, int size) {
-    QImage img(size, size, QImage::Format_Grayscale8);
-    img.fill(20);
-    for (int i = 0; i < size; ++i) img.setPixel(i, i, qRgb(240, 240, 240));
-    img.save(path);
-    return path;
-}
-
 const NodePreview* previewOf(const NodePreviews& previews, const std::string& id) {
     for (const NodePreview& n : previews.nodes)
         if (n.id == id) return &n;
@@ -45,7 +36,7 @@ private slots:
     void previewGivesOnePicturePerNodeWithItsGrid() {
         QTemporaryDir dir;
         PreviewInputs inputs;
-        inputs.imagePath = writeDiagonalImage(dir.filePath("x.png"), 28).toStdString();
+        inputs.imagePath = test::writeDiagonalImage(dir.filePath("x.png"), 28).toStdString();
         const Design design = loadDesign(test::templateFile("reference-cnn").toStdString());
         const NodePreviews previews = computeNodePreviews(design, inputs);
         QCOMPARE(previews.nodes.size(), design.nodes.size());
@@ -73,7 +64,7 @@ private slots:
     void previewAveragesLargeMapsDown() {
         QTemporaryDir dir;
         PreviewInputs inputs;
-        inputs.imagePath = writeDiagonalImage(dir.filePath("x.png"), 64).toStdString();
+        inputs.imagePath = test::writeDiagonalImage(dir.filePath("x.png"), 64).toStdString();
         const NodePreviews previews = computeNodePreviews(parseDesign(test::tinyCnnDesign(64).toStdString()), inputs);
         // conv1 [8, 64, 64]: 3 x 3 tiles of 32 x 32; pool1 [8, 32, 32] keeps its size.
         QCOMPARE(previewOf(previews, "conv1")->picture.width, 3 * kPreviewMaxTile + 2 * kPreviewGap);
@@ -95,7 +86,7 @@ private slots:
         QTemporaryDir dir;
         const QString run = test::writeValidRun(dir.filePath("tiny.strata-run"));
         PreviewInputs inputs;
-        inputs.imagePath = writeDiagonalImage(dir.filePath("x.png"), 16).toStdString();
+        inputs.imagePath = test::writeDiagonalImage(dir.filePath("x.png"), 16).toStdString();
         const Design design = parseDesign(test::tinyCnnDesign().toStdString());
         const NodePreviews initial = computeNodePreviews(design, inputs);
         inputs.runPath = run.toStdString();

@@ -25,6 +25,7 @@
 #include "runs/RunDigest.h"
 #include "runs/RunReader.h"
 #include "support/TestData.h"
+#include "support/TrainFixtures.h"
 #include "train/Trainer.h"
 #include "train/Transfer.h"
 #endif
@@ -129,13 +130,8 @@ class TransferTest : public QObject {
     std::string sourceRun_, residualRun_;  // trained on srcData_ (classes a, b, c)
 
     TrainConfig config(const QString& data, const QString& run, int epochs) {
-        TrainConfig c;
-        c.data = data.toStdString();
-        c.epochs = epochs;
+        TrainConfig c = test::tinyTrainConfig(data, tmp_.filePath(run), epochs);
         c.batchSize = 12;
-        c.threads = 1;
-        c.lr = 0.01;
-        c.run = tmp_.filePath(run).toStdString();
         return c;
     }
 

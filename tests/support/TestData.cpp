@@ -38,6 +38,14 @@ QString writeText(const QString& path, const QByteArray& text) {
     return path;
 }
 
+QString writeDiagonalImage(const QString& path, int size) {
+    QImage img(size, size, QImage::Format_Grayscale8);
+    img.fill(20);
+    for (int i = 0; i < size; ++i) img.setPixel(i, i, qRgb(240, 240, 240));
+    img.save(path);
+    return path;
+}
+
 QByteArray tinyCnnDesign(int size) {
     return QString(R"({"format": "strata.design/1", "name": "tiny-cnn", "nodes": [
   {"id": "in", "type": "Input", "params": {"channels": 1, "height": %1, "width": %1}},

@@ -24,6 +24,10 @@ inline QString templateFile(const QString& name) {
 // Writes text to path (creating folders); returns path.
 QString writeText(const QString& path, const QByteArray& text);
 
+// A size x size gray PNG, dark with a bright diagonal, so every layer sees some structure;
+// returns path.
+QString writeDiagonalImage(const QString& path, int size);
+
 // A small CNN for 1 x size x size inputs: conv 8 k3 pad1 -> ReLU -> MaxPool 2 -> Flatten ->
 // Linear classes. As strata.design/1 JSON.
 QByteArray tinyCnnDesign(int size = 16);
