@@ -94,10 +94,7 @@ int examplesCommand(const Args& args) {
     printNote(run.integrityNote);
     const ExampleSet& set = opts.has("--val") ? run.data.examples.val : run.data.examples.train;
     if (!run.data.examples.present() || set.epochs() == 0)
-        throw UsageError(path + ": the run has no per-example record" +
-                         (opts.has("--val") && run.data.examples.present() ? " of validation images" : "") +
-                         " (it was trained before Strata kept one, or for no complete epoch); "
-                         "train it again (strata train) to get one");
+        throw UsageError(path + ": " + missingRecordMessage(opts.has("--val") && run.data.examples.present()));
     const std::vector<MapPoint> ranked = rankMap(datasetMap(set), ranking, count);
     printTable(ranked, run.classes);
     if (opts.has("--json")) writeJsonFile(opts.get("--json"), toJson(ranked, run.classes));

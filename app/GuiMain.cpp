@@ -1,5 +1,5 @@
 // The studio: `strata [DESIGN] [--data DIR] [--train [--epochs N]] [--experiment DIR]
-// [--show PANEL[:TAB]] [--cost-overlay params|macs] [--collapse-blocks] [--screenshot FILE.png]`. The automation options drive the window
+// [--run RUN.h5] [--show PANEL[:TAB]] [--cost-overlay params|macs] [--collapse-blocks] [--screenshot FILE.png]`. The automation options drive the window
 // through its named operations (startTraining, showPanel, trainingFinished, the Experiments
 // dock's openExperiment), never through widgets found by name.
 #include <QAction>
@@ -19,10 +19,12 @@
 #include "Commands.h"
 #include "MainWindow.h"
 #include "Settings.h"
+#include "TrainingFlow.h"
 #include "canvas/DesignScene.h"
 #include "canvas/DesignView.h"
 #include "data/DatasetPanel.h"
 #include "design/Templates.h"
+#include "examples/DataMapPanel.h"
 #include "experiments/ExperimentsPanel.h"
 #include "insight/CanvasInsight.h"
 #include "model/DesignDocument.h"
@@ -43,7 +45,7 @@ constexpr int kScreenshotHeight = 1000;
 const char* const kDefaultTemplate = "reference-cnn";
 
 struct StudioOptions {
-    QString design, data, screenshot, show, experiment;
+    QString design, data, screenshot, show, experiment, run;
     bool train = false;
     bool collapseBlocks = false;  // shows every block of the design as one card
     bool previews = false;        // live previews (and their pre-flight badges) on the cards
@@ -64,10 +66,12 @@ int parseOptions(const QApplication& app, StudioOptions& o) {
     QCommandLineOption train("train", "start training at launch (with --screenshot: shoot when it ends, then exit)");
     QCommandLineOption epochs("epochs", "epochs for --train", "N");
     QCommandLineOption show("show", "raise a panel before the screenshot: features, training, runs, predict, dataset, "
-                                    "settings, properties, issues, palette, experiments (features:hierarchy also "
-                                    "opens that tab)",
+                                    "settings, properties, issues, palette, experiments, data (features:hierarchy "
+                                    "also opens that tab)",
                             "PANEL");
     QCommandLineOption experiment("experiment", "show an experiment folder in the Experiments dock", "DIR");
+    QCommandLineOption run("run", "open a run file as the Runs panel's Open does (its design, curves and dataset map)",
+                           "RUN.h5");
     QCommandLineOption costOverlay("cost-overlay", "tint the canvas cards by their share of the design's parameters "
                                                    "(params) or MACs per image (macs), as View > Cost Overlay does",
                                    "KIND");
@@ -76,7 +80,7 @@ int parseOptions(const QApplication& app, StudioOptions& o) {
     QCommandLineOption previews("previews", "show each node's output for a sample image on its card, and the "
                                             "pre-flight's badges, as View > Live Previews does (with --screenshot: "
                                             "shoot once they are shown)");
-    parser.addOptions({data, screenshot, train, epochs, show, experiment, costOverlay, collapseBlocks, previews});
+    parser.addOptions({data, screenshot, train, epochs, show, experiment, run, costOverlay, collapseBlocks, previews});
     parser.process(app);
     o.design = parser.positionalArguments().value(0);
     o.data = parser.value(data);
@@ -86,6 +90,7 @@ int parseOptions(const QApplication& app, StudioOptions& o) {
     o.collapseBlocks = parser.isSet(collapseBlocks);
     o.previews = parser.isSet(previews);
     o.experiment = parser.value(experiment);
+    o.run = parser.value(run);
     if (!o.experiment.isEmpty() && o.show.isEmpty()) o.show = QStringLiteral("experiments");
     if (parser.isSet(costOverlay)) {
         const QString kind = parser.value(costOverlay);
@@ -254,6 +259,20 @@ void openExperimentThen(MainWindow& window, const QString& dir, std::function<vo
     panel->openExperiment(dir);
 }
 
+// --run: opens the run; `then` gets the exit code once the Data dock shows its map (or why it
+// has none), or kExitBadInput (the reason on stderr) when the run cannot be opened.
+void openRunThen(MainWindow& window, const QString& run, std::function<void(int rc)> then) {
+    QString error;
+    if (!window.training()->openRun(run, &error)) {
+        std::fprintf(stderr, "error: --run: %s\n", qPrintable(error));
+        then(kExitBadInput);
+        return;
+    }
+    DataMapPanel* data = window.dataPanel();
+    if (!data->isLoading()) then(kExitOk);
+    else QObject::connect(data, &DataMapPanel::loaded, &window, [then] { then(kExitOk); }, Qt::SingleShotConnection);
+}
+
 // --previews with --screenshot: shoots once the previews and their pre-flight are on the cards
 // (or after a generous wait, so a failing computation cannot hang the automation).
 void shootWithPreviews(MainWindow& window, const StudioOptions& o) {
@@ -275,6 +294,10 @@ int runAutomation(QApplication& app, MainWindow& window, const StudioOptions& o)
     else if (!o.experiment.isEmpty())
         QTimer::singleShot(0, &window, [&window, &o] {
             openExperimentThen(window, o.experiment, [&window, &o](int rc) { shootAndExit(window, o, rc); });
+        });
+    else if (!o.run.isEmpty())
+        QTimer::singleShot(0, &window, [&window, &o] {
+            openRunThen(window, o.run, [&window, &o](int rc) { shootAndExit(window, o, rc); });
         });
     else if (o.previews) shootWithPreviews(window, o);
     else QTimer::singleShot(0, &window, [&window, &o] { shootAndExit(window, o, kExitOk); });
@@ -306,6 +329,7 @@ int guiMain(int argc, char** argv) {
         window.experimentsPanel()->openExperiment(o.experiment);
         window.showPanel(StudioPanel::Experiments);
     }
+    if (!o.run.isEmpty()) window.training()->openRun(o.run);  // a refusal shows in the status bar
     offerCrashRestore(window);
     return app.exec();
 }

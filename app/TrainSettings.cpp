@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "Format.h"
+#include "data/LoadingEta.h"
 
 namespace strata::cli {
 
@@ -28,6 +29,9 @@ std::vector<OptionSpec> trainingSettingOptions() {
             {"--sampler", "NAME", "shuffle or balanced: draw each class equally often, with replacement (default shuffle)"},
             {"--seed", "N", "random seed (default 0)"},
             {"--threads", "N", "compute threads (default: number of cores)"},
+            {"--data-memory", "SIZE", "memory for decoded images, e.g. 512M or 2G (K, M, G: powers of 1024); a "
+                                      "larger folder is read a batch at a time from the decode cache (default: "
+                                      "half of the available memory)"},
             {"--precision", "NAME", "fp32, bf16 or auto: bf16 autocast of the forward pass, weights fp32; "
                                     "auto = bf16 where the CPU has bf16 instructions and most of the "
                                     "design's work is in layers bf16 speeds up (default fp32)"},
@@ -74,6 +78,7 @@ TrainConfig trainingSettingsFrom(const Options& opts) {
     c.sampler = opts.get("--sampler", c.sampler);
     c.seed = opts.getInt("--seed", 0);
     c.threads = opts.getInt("--threads", 0);
+    c.dataMemory = opts.get("--data-memory");
     c.precision = opts.get("--precision", c.precision);
     c.initFrom = opts.get("--init-from");
     if (opts.has("--init-from") && c.initFrom.empty()) throw UsageError("--init-from: give a run file");
@@ -89,10 +94,14 @@ TrainingJobEvents progressEvents(ProgressLine& progress) {
     auto lastLoadReport = std::make_shared<int64_t>(-1);
     TrainingJobEvents events;
     events.log = [&progress](const std::string& m) { progress.line(m); };
-    events.loading = [&progress, lastLoadReport](int64_t done, int64_t total) {
+    auto eta = std::make_shared<LoadingEta>();
+    events.loading = [&progress, lastLoadReport, eta](int64_t done, int64_t total) {
+        const double left = eta->update(done, total);
         if (done == total || done - *lastLoadReport >= total / 4) {
             *lastLoadReport = done;
-            progress.line("loading images " + std::to_string(done) + "/" + std::to_string(total));
+            // A large folder's first pass takes minutes: say how many are left.
+            progress.line("loading images " + std::to_string(done) + "/" + std::to_string(total) +
+                          (left >= 0 ? "  ETA " + duration(left) : ""));
         }
     };
     events.batch = [&progress](const BatchEvent& e) { progress.batch(e); };

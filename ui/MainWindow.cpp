@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 #include "Autosave.h"
+#include "TrainingAidsController.h"
 #include "TrainingFlow.h"
 #include "TransferController.h"
 
@@ -109,7 +110,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         showPanel(StudioPanel::Settings);
     });
     createExperiments();
+    createDataDock();
     createInsight();
+    aids_ = new TrainingAidsController(this);
     autosave_ = new Autosave(document_, this);
 }
 
@@ -441,6 +444,7 @@ QString MainWindow::templateTitle(const QString& name) {
                                                    {"lenet", tr("LeNet-5")},
                                                    {"reference-cnn", tr("Reference CNN")},
                                                    {"resnet-mini", tr("ResNet-mini")},
+                                                   {"vit-tiny", tr("ViT-tiny (vision transformer)")},
                                                    {"photo-cnn", tr("Photo CNN (96×96 RGB)")},
                                                    {"photo-resnet", tr("Photo ResNet (96×96 RGB)")}};
     return titles.value(name, name);

@@ -30,6 +30,7 @@ class FeaturesController;
 class IssuesPanel;
 class PalettePanel;
 class PropertyPanel;
+class TrainingAidsController;
 class TrainingFlow;
 class TransferController;
 enum class CostOverlay;  // canvas/DesignScene.h
@@ -110,10 +111,14 @@ public:
     FeaturesPanel* featuresPanel() const { return trainingDocks_.features; }
     FeaturesController* featuresController() const { return featuresController_; }
     ExperimentsPanel* experimentsPanel() const { return trainingDocks_.experiments; }
+    // The Data dock: the dataset map and ranked images of the run shown (MainWindowData.cpp).
+    DataMapPanel* dataPanel() const { return trainingDocks_.data; }
     // Transfer: the badges of a chosen source run and the frozen layers on the canvas.
     TransferController* transferController() const { return transfer_; }
     // The canvas' live previews, pre-flight badges and measured node times (MainWindowInsight.cpp).
     CanvasInsight* canvasInsight() const { return insight_; }
+    // The augmentation preview's inputs and the learning-rate finder (TrainingAidsController.h).
+    TrainingAidsController* trainingAids() const { return aids_; }
     // The View menu; addPanelDock() lists later docks (training, features) there too.
     QMenu* viewMenu() const { return viewMenu_; }
     QMenu* recentMenu() const { return recentMenu_; }
@@ -140,6 +145,9 @@ private:
     // The Experiments dock: what Start trains (the open design, the settings, the data) and
     // opening a variant's run (MainWindowExperiments.cpp).
     void createExperiments();
+    // The Data dock follows the run the studio shows; its Open Folder and refusals
+    // (MainWindowData.cpp).
+    void createDataDock();
     void createStatusBar();
     // Blocks (MainWindowBlocks.cpp): Group as Block, Ungroup, Repeat ×N, Rename Block and
     // Collapse All Blocks, in the Edit and View menus and the node context menu.
@@ -197,6 +205,7 @@ private:
     FeaturesController* featuresController_ = nullptr;
     TransferController* transfer_ = nullptr;
     CanvasInsight* insight_ = nullptr;
+    TrainingAidsController* aids_ = nullptr;
     QLabel* speedLabel_ = nullptr;
     std::array<QDockWidget*, kStudioPanels.size()> docks_{};
     Autosave* autosave_ = nullptr;

@@ -18,6 +18,7 @@
 #include "canvas/DesignView.h"
 #include "data/DatasetPanel.h"
 #include "data/InputSpec.h"
+#include "examples/DataMapPanel.h"
 #include "experiments/ExperimentsPanel.h"
 #include "FeaturesController.h"
 #include "insight/FeaturesPanel.h"
@@ -174,6 +175,7 @@ bool MainWindow::showPanel(StudioPanel panel, const QString& tab) {
     QTabWidget* tabs = panel == StudioPanel::Features      ? trainingDocks_.features->tabs()
                        : panel == StudioPanel::Runs        ? trainingDocks_.runs->tabs()
                        : panel == StudioPanel::Experiments ? trainingDocks_.experiments->tabs()
+                       : panel == StudioPanel::Data        ? trainingDocks_.data->tabs()
                                                            : nullptr;
     for (int i = 0; tabs && i < tabs->count(); ++i)
         if (tabs->tabText(i).remove('&').startsWith(tab, Qt::CaseInsensitive)) {

@@ -9,17 +9,18 @@
 
 namespace strata {
 
-enum class StudioPanel { Layers, Properties, Issues, Dataset, Settings, Training, Runs, Predict, Features, Experiments };
+enum class StudioPanel { Layers, Properties, Issues, Dataset, Settings, Training, Runs, Predict, Features, Experiments, Data };
 
-inline constexpr std::array<StudioPanel, 10> kStudioPanels = {
+inline constexpr std::array<StudioPanel, 11> kStudioPanels = {
     StudioPanel::Layers,   StudioPanel::Properties, StudioPanel::Issues,  StudioPanel::Dataset,  StudioPanel::Settings,
-    StudioPanel::Training, StudioPanel::Runs,       StudioPanel::Predict, StudioPanel::Features, StudioPanel::Experiments};
+    StudioPanel::Training, StudioPanel::Runs,       StudioPanel::Predict, StudioPanel::Features, StudioPanel::Experiments,
+    StudioPanel::Data};
 
 // "palette", "properties", "issues", "dataset", "settings", "training", "runs", "predict",
-// "features", "experiments".
+// "features", "experiments", "data".
 inline QString studioPanelName(StudioPanel panel) {
     static const char* const names[] = {"palette",  "properties", "issues",  "dataset",  "settings",
-                                        "training", "runs",       "predict", "features", "experiments"};
+                                        "training", "runs",       "predict", "features", "experiments", "data"};
     return QString::fromLatin1(names[int(panel)]);
 }
 

@@ -4,6 +4,7 @@
 
 #include "MainWindow.h"
 #include "data/DatasetPanel.h"
+#include "examples/DataMapPanel.h"
 #include "experiments/ExperimentsPanel.h"
 #include "insight/FeaturesPanel.h"
 #include "runs/PredictPanel.h"
@@ -22,6 +23,7 @@ TrainingDocks TrainingDocks::build(MainWindow* window, QDockWidget* right, QDock
     d.predict = new PredictPanel(window);
     d.features = new FeaturesPanel(window);
     d.experiments = new ExperimentsPanel(window);
+    d.data = new DataMapPanel(window);
     // Each dock joins its area's tab group as it is added: side by side, even for a moment,
     // their minimum widths would add up and widen the window beyond the screen.
     auto addTabbed = [window](QWidget* panel, const QString& title, const char* name, Qt::DockWidgetArea area,
@@ -38,6 +40,7 @@ TrainingDocks TrainingDocks::build(MainWindow* window, QDockWidget* right, QDock
     d.predictDock = addTabbed(d.predict, QObject::tr("Predict"), "predictDock", B, d.runsDock);
     d.featuresDock = addTabbed(d.features, QObject::tr("Features"), "featuresDock", B, d.predictDock);
     d.experimentsDock = addTabbed(d.experiments, QObject::tr("Experiments"), "experimentsDock", B, d.featuresDock);
+    d.dataDock = addTabbed(d.data, QObject::tr("Data"), "dataDock", B, d.experimentsDock);
     // The canvas keeps most of the window; the editor's docks stay in front.
     if (right) right->raise();
     d.trainingDock->raise();

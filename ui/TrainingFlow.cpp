@@ -41,13 +41,9 @@ bool TrainingFlow::refuse(const QString& text, QString* error) {
 
 bool TrainingFlow::startTraining(QString* error) {
     if (isTraining()) return refuse(tr("A training is already running."), error);
-    if (dataset_->trainFolder().isEmpty())
-        return refuse(tr("Choose a training image folder in the Dataset panel first."), error);
-    TrainConfig config = settings_->config();
-    config.data = dataset_->trainFolder().toStdString();
-    config.val = dataset_->valFolder().toStdString();
-    config.valSplit = dataset_->valSplit();
-    config.test = dataset_->testFolder().toStdString();
+    TrainConfig config;
+    QString why;
+    if (!nextConfig(config, &why)) return refuse(why, error);
     const Design& design = document_->design();
     const QString name = QString::fromStdString(design.name.empty() ? "design" : design.name);
     const QString folder = runsFolder();
@@ -56,6 +52,19 @@ bool TrainingFlow::startTraining(QString* error) {
     config.run = QDir(folder).filePath(name + "-" + stamp + ".h5").toStdString();
     settings_->save(settingsKey());
     return launch(config, error);
+}
+
+bool TrainingFlow::nextConfig(TrainConfig& config, QString* error) const {
+    if (dataset_->trainFolder().isEmpty()) {
+        if (error) *error = tr("Choose a training image folder in the Dataset panel first.");
+        return false;
+    }
+    config = settings_->config();
+    config.data = dataset_->trainFolder().toStdString();
+    config.val = dataset_->valFolder().toStdString();
+    config.valSplit = dataset_->valSplit();
+    config.test = dataset_->testFolder().toStdString();
+    return true;
 }
 
 bool TrainingFlow::resumeRun(const QString& runPath, QString* error) {

@@ -35,6 +35,10 @@ public:
     // settings (feature snapshots on, as the studio always trains). False, with the reason
     // in *error and in problem(), when it cannot start; the design is then unlocked again.
     bool startTraining(QString* error = nullptr);
+    // What Train would train now: the settings panel's settings with the dataset panel's
+    // folders, no run file (the learning-rate finder trains this too). False, with the reason
+    // in *error, without a training folder.
+    bool nextConfig(TrainConfig& config, QString* error = nullptr) const;
     // Continues a run file from its last complete epoch up to the settings' epoch count.
     bool resumeRun(const QString& runPath, QString* error = nullptr);
     // Shows a run: its design becomes the open (unsaved) design, and runOpened() tells the

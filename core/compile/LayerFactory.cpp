@@ -1,6 +1,7 @@
 #include "compile/LayerFactory.h"
 
 #include "compile/OneDnnLayers.h"
+#include "compile/TokenModules.h"
 
 #include <functional>
 #include <map>
@@ -24,7 +25,7 @@ const std::map<std::string, Builder>& builders() {
          }},
         {"Linear", [](const NodeAnalysis& n) {
              return nn::AnyModule(OneDnnLinear(
-                 nn::LinearOptions(n.inputs.at(0).at(0), n.params.i("out_features")).bias(n.params.b("bias"))));
+                 nn::LinearOptions(n.inputs.at(0).back(), n.params.i("out_features")).bias(n.params.b("bias"))));
          }},
         {"ReLU", [](const NodeAnalysis&) { return nn::AnyModule(nn::ReLU()); }},
         {"LeakyReLU", [](const NodeAnalysis& n) {
@@ -44,8 +45,10 @@ const std::map<std::string, Builder>& builders() {
                                                       .momentum(n.params.f("momentum"))));
          }},
         {"LayerNorm", [](const NodeAnalysis& n) {
-             // Normalizes over the whole per-sample shape (see the LayerNorm spec).
-             return nn::AnyModule(nn::LayerNorm(nn::LayerNormOptions(n.inputs.at(0))
+             // Over the whole per-sample shape ("all") or the last axis ("last"; see the spec).
+             const Shape& in = n.inputs.at(0);
+             const Shape normalized = n.params.s("normalized_shape") == "last" ? Shape{in.back()} : in;
+             return nn::AnyModule(nn::LayerNorm(nn::LayerNormOptions(normalized)
                                                     .eps(n.params.f("eps"))
                                                     .elementwise_affine(n.params.b("elementwise_affine"))));
          }},
@@ -65,6 +68,21 @@ const std::map<std::string, Builder>& builders() {
              return nn::AnyModule(nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions(n.params.i("output_size"))));
          }},
         {"Flatten", [](const NodeAnalysis&) { return nn::AnyModule(nn::Flatten()); }},
+        {"PatchEmbed", [](const NodeAnalysis& n) {
+             return nn::AnyModule(PatchEmbed(inChannels(n), n.params.i("patch_size"), n.params.i("embed_dim")));
+         }},
+        {"ClassToken", [](const NodeAnalysis& n) { return nn::AnyModule(ClassToken(n.inputs.at(0).at(1))); }},
+        {"PositionEmbedding", [](const NodeAnalysis& n) {
+             return nn::AnyModule(PositionEmbedding(n.inputs.at(0).at(0), n.inputs.at(0).at(1)));
+         }},
+        {"MultiheadAttention", [](const NodeAnalysis& n) {
+             const auto& p = n.params;
+             return nn::AnyModule(
+                 SelfAttention(n.inputs.at(0).at(1), p.i("num_heads"), p.f("dropout"), p.b("bias")));
+         }},
+        {"TokenPool", [](const NodeAnalysis& n) {
+             return nn::AnyModule(TokenPool(n.params.s("mode") == "mean"));
+         }},
     };
     return table;
 }

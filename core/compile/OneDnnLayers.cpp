@@ -50,9 +50,19 @@ void OneDnnLinearImpl::pretty_print(std::ostream& stream) const {
            << ", out_features=" << options.out_features() << ", bias=" << std::boolalpha << options.bias() << ")";
 }
 
-torch::Tensor OneDnnLinearImpl::forward(const torch::Tensor& input) {
-    if (input.dim() >= 2 && weight.scalar_type() == torch::kFloat && oneDnnTakes(input))
-        return at::mkldnn_linear(input.to_mkldnn(), weight, bias).to_dense();
+torch::Tensor OneDnnLinearImpl::forward(const torch::Tensor& input) { return linear(input, weight, bias); }
+
+torch::Tensor OneDnnLinearImpl::linear(const torch::Tensor& input, const torch::Tensor& weight,
+                                       const torch::Tensor& bias) {
+    if (input.dim() == 2 && weight.scalar_type() == torch::kFloat && oneDnnTakes(input))
+        return at::mkldnn_linear(input.contiguous().to_mkldnn(), weight, bias).to_dense();  // a TokenPool's slice
+    if (input.dim() > 2 && weight.scalar_type() == torch::kFloat && oneDnnTakes(input)) {
+        // oneDNN's inner product takes 2-D inputs only: tokens [N, T, D] go in as [N·T, D] rows.
+        std::vector<int64_t> shape = input.sizes().vec();
+        const torch::Tensor rows = input.reshape({-1, shape.back()});
+        shape.back() = weight.size(0);
+        return at::mkldnn_linear(rows.to_mkldnn(), weight, bias).to_dense().view(shape);
+    }
     return torch::nn::functional::linear(input, weight, bias);
 }
 

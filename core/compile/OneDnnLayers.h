@@ -27,6 +27,9 @@ public:
     void reset() override;
     void pretty_print(std::ostream& stream) const override;
     torch::Tensor forward(const torch::Tensor& input);
+    // The kernel choice above for any weight (attention's in_proj uses it): x W^T + b over the
+    // last axis of `input`, any number of leading axes; `bias` may be undefined.
+    static torch::Tensor linear(const torch::Tensor& input, const torch::Tensor& weight, const torch::Tensor& bias);
 
     torch::nn::LinearOptions options;
     torch::Tensor weight;

@@ -3,6 +3,7 @@
 // bad file must cost a "skipped" line, not the run.
 #include "data/ImageFolder.h"
 
+#include "data/ChannelSums.h"
 #include "data/DecodeCache.h"
 
 #include <opencv2/core.hpp>
@@ -387,41 +388,23 @@ DecodedImages loadImageFolder(const std::string& dir, const ImageSpec& spec, int
     li.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!cacheDir.empty()) {
         std::string why;
-        if (!decode_cache::write(li.cacheFile, key, index, result, &why)) li.cacheNote = "not written: " + why;
+        const int64_t needed = decode_cache::estimatedBytes(index, spec), free = decode_cache::freeBytes(cacheDir);
+        if (free >= 0 && needed > free)  // a full disk costs a note, not a half-written file
+            li.cacheNote = "not written: needs " + std::to_string(needed) + " bytes, " + cacheDir + " has " +
+                           std::to_string(free) + " free";
+        else if (!decode_cache::write(li.cacheFile, key, index, result, &why))
+            li.cacheNote = "not written: " + why;
     }
     return result;
 }
 
 void channelMeanStd(const DecodedImages& images, std::vector<double>& mean, std::vector<double>& stdev) {
-    const int channels = images.spec.channels;
+    // The same sums a streamed folder accumulates window by window (data/ChannelSums.h).
     const size_t plane = size_t(images.spec.height) * images.spec.width;
-    mean.assign(size_t(channels), 0.0);
-    stdev.assign(size_t(channels), 1.0);
-    const int64_t n = images.count();
-    if (n == 0 || plane == 0) return;
-    for (int c = 0; c < channels; ++c) {
-        // Integer sums are exact (x^2 <= 65025; overflow needs ~1e14 pixels); the division
-        // happens once, in double.
-        uint64_t sum = 0, sumSq = 0;
-        for (int64_t i = 0; i < n; ++i) {
-            const uint8_t* p = images.pixels.data() + (size_t(i) * channels + size_t(c)) * plane;
-            uint64_t s = 0, sq = 0;
-            for (size_t k = 0; k < plane; ++k) {
-                s += p[k];
-                sq += uint32_t(p[k]) * p[k];
-            }
-            sum += s;
-            sumSq += sq;
-        }
-        const double count = double(n) * double(plane);
-        const double m = double(sum) / count / 255.0;
-        const double var = std::max(0.0, double(sumSq) / count / (255.0 * 255.0) - m * m);
-        mean[size_t(c)] = m;
-        // A constant channel has std 0; 1.0 instead keeps normalization ((x - mean) / std)
-        // finite and leaves such a channel merely centred.
-        const double s = std::sqrt(var);
-        stdev[size_t(c)] = s < 1e-6 ? 1.0 : s;
-    }
+    ChannelSums sums(images.spec.channels, plane);
+    const size_t per = plane * size_t(images.spec.channels);
+    for (int64_t i = 0; i < images.count() && plane > 0; ++i) sums.add(images.pixels.data() + size_t(i) * per);
+    sums.meanStd(mean, stdev);
 }
 
 std::string skipReport(const DecodedImages& images, int maxPaths) {

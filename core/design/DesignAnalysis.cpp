@@ -45,8 +45,8 @@ std::string gigabytes(int64_t parameters) {
 // the user has to reduce when the layer has one.
 std::string tooManyParameters(const LayerSpec& spec, const ResolvedParams& p, int64_t count) {
     std::string what = spec.type, fix = "use smaller sizes before it";
-    if (!spec.params.empty() && spec.params[0].required() && spec.params[0].kind != ParamKind::Float &&
-        spec.params[0].kind != ParamKind::Bool) {
+    if (!spec.params.empty() && spec.params[0].required() &&
+        (spec.params[0].kind == ParamKind::Int || spec.params[0].kind == ParamKind::IntOrClasses)) {
         const std::string& name = spec.params[0].name;
         what += " with " + std::to_string(p.i(name)) + " " + name;
         fix = "use a smaller " + name;

@@ -21,6 +21,15 @@ int64_t nodeMacs(const NodeAnalysis& node) {
         const int64_t kernel = node.params.i("kernel_size");  // square
         return mulSat(elements(node.output), mulSat(in[0], kernel * kernel));
     }
+    if (node.type == "PatchEmbed" && in.size() == 3 && node.output.size() == 2) {
+        const int64_t patch = node.params.i("patch_size");
+        return mulSat(elements(node.output), mulSat(in[0], patch * patch));
+    }
+    if (node.type == "MultiheadAttention" && in.size() == 2) {
+        // Projections (q, k, v in, one out: 4 T D²) and the two T x T products (scores, mix: 2 T² D).
+        const int64_t t = in[0], d = in[1];
+        return addSat(mulSat(4, mulSat(t, mulSat(d, d))), mulSat(2, mulSat(mulSat(t, t), d)));
+    }
     if (node.type == "Linear" && node.output.back() > 0) {
         const int64_t rows = elements(node.output) / node.output.back();
         return mulSat(mulSat(rows, in.back()), node.output.back());

@@ -32,7 +32,9 @@ struct DesignCost {
 // The multiply-accumulates per image of a node's weights, as PyTorch's common counters (fvcore,
 // thop) count them: Conv2d = output values x (input channels x kernel_size²) (groups are always
 // 1, design/layers/ConvLayers.cpp); Linear = (output values / out_features) x in_features x
-// out_features, so a Linear over the last axis of a larger shape counts each row. Every other
+// out_features, so a Linear over the last axis of a larger shape counts each row (each token);
+// PatchEmbed counts as its convolution; MultiheadAttention over T tokens of width D =
+// 4·T·D² (the q, k, v and output projections) + 2·T²·D (scores and weighted sum). Every other
 // layer counts 0: pooling, normalization, activations and merges have no weights to multiply
 // or are bound by memory, not arithmetic. 0 when the node's shapes are unknown.
 int64_t nodeMacs(const NodeAnalysis& node);

@@ -203,18 +203,28 @@ bool cleanCut(const std::vector<std::vector<int>>& order, const LayerGraph& g, i
     return wires == 1 && order[size_t(end)].size() == 1;
 }
 
+// Whether every wire into layer `end` leaves one card, the only one of the layer before: the
+// residual stream between two transformer blocks (the next block's body and its skip both
+// start at the previous block's Add). No block is split there either; the wires climb back
+// to the next column from that one card.
+bool fanOutCut(const std::vector<std::vector<int>>& order, const LayerGraph& g, int end) {
+    const std::vector<int>& before = order[size_t(end - 1)];
+    return before.size() == 1 && before[0] < g.realCount;
+}
+
 std::vector<int> columnStarts(const std::vector<std::vector<int>>& order, const LayerGraph& g, int perColumn) {
     const int layers = int(order.size());
-    auto clean = [&](int end) { return cleanCut(order, g, end); };
+    auto lastCut = [&](int start, int end, auto&& clean) {
+        for (int e = end; e > start; --e)
+            if (clean(order, g, e)) return e;
+        return -1;
+    };
     std::vector<int> starts{0};
     int start = 0;
     while (start + perColumn < layers) {
-        int end = start + perColumn;
-        for (int e = end; e > start; --e)
-            if (clean(e)) {
-                end = e;
-                break;
-            }
+        int end = lastCut(start, start + perColumn, cleanCut);
+        if (end < 0) end = lastCut(start, start + perColumn, fanOutCut);  // only where no wire stands alone
+        if (end < 0) end = start + perColumn;
         starts.push_back(end);
         start = end;
     }
@@ -250,7 +260,8 @@ Placed placeColumns(const LayerGraph& g, const std::vector<std::vector<int>>& or
         p.height = std::max(p.height, (end - first) * pitch - o.layerGap);
     }
     p.width = std::max(0.0, left - o.columnGap);
-    for (size_t c = 1; c < starts.size(); ++c) p.blocksWhole = p.blocksWhole && cleanCut(order, g, starts[c]);
+    for (size_t c = 1; c < starts.size(); ++c)
+        p.blocksWhole = p.blocksWhole && (cleanCut(order, g, starts[c]) || fanOutCut(order, g, starts[c]));
     return p;
 }
 

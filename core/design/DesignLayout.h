@@ -6,8 +6,10 @@
 // its own in every layer it passes, so a residual branch sits beside its skip wire instead of
 // on it. Left to right (for a view wider than tall) the layers wrap into columns read left
 // to right, as many columns as make the cards largest on screen, cut where one wire crosses
-// (never inside a block); when even the best would shrink text below minScale, the columns
-// that show the most of the design at minScale, blocks still whole; the rest is a scroll away.
+// (never inside a block; where no wire crosses alone, as between transformer blocks, where
+// all the crossing wires leave one card); when even the best would shrink text below
+// minScale, the columns that show the most of the design at minScale, blocks still whole;
+// the rest is a scroll away.
 // Top to bottom keeps one column.
 #include <map>
 #include <string>

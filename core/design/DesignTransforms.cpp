@@ -193,7 +193,10 @@ Design widthMultiplied(const Design& design, double k, int classes) {
     const std::set<std::string> heads = headLayers(design, before);
     Design out = design;
     for (Node& n : out.nodes) {
-        const char* key = n.type == "Conv2d" ? "out_channels" : n.type == "Linear" ? "out_features" : nullptr;
+        const char* key = n.type == "Conv2d"       ? "out_channels"
+                          : n.type == "Linear"     ? "out_features"
+                          : n.type == "PatchEmbed" ? "embed_dim"  // the token width the blocks follow
+                                                   : nullptr;
         if (!key || heads.count(n.id)) continue;
         json& width = n.params.at(key);  // required: present in a valid design
         if (width.is_number_integer()) width = scaledWidth(width.get<int64_t>(), k);  // "classes" stays

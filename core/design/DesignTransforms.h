@@ -38,8 +38,8 @@ struct DeepStackSpec {
 // when the whole is too large for a design (docs/ARCHITECTURE.md §5 limits).
 Design deepStack(const DeepStackSpec& spec);
 
-// A copy of `design` with every Conv2d out_channels and every hidden Linear out_features
-// multiplied by k, rounded to nearest, at least 1. Left alone: out_features "classes", and the
+// A copy of `design` with every Conv2d out_channels, PatchEmbed embed_dim and hidden Linear
+// out_features multiplied by k, rounded to nearest, at least 1. Left alone: out_features "classes", and the
 // head, i.e. every Conv2d or Linear whose output reaches Output through parameter-free
 // layers only (its size is fixed by the class count). Input sizes are inferred, so the next
 // layers follow. Named "<name>-w<k>" ("mlp-w0.5"). Throws std::invalid_argument when k is not

@@ -29,7 +29,7 @@ const ParamSpec* LayerSpec::findParam(const std::string& name) const {
 LayerRegistry::LayerRegistry() {
     using namespace layers;
     for (auto family : {ioLayers, convLayers, denseLayers, activationLayers, normLayers, poolLayers,
-                        regularizationLayers, mergeLayers, reshapeLayers}) {
+                        regularizationLayers, mergeLayers, reshapeLayers, tokenLayers}) {
         std::vector<LayerSpec> specs = family();
         specs_.insert(specs_.end(), specs.begin(), specs.end());
     }

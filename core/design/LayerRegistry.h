@@ -12,12 +12,13 @@
 
 namespace strata {
 
-// Per-sample tensor shape, batch dimension excluded: {C, H, W} or {F}.
+// Per-sample tensor shape, batch dimension excluded: {C, H, W} (image), {F} (flat) or {T, D}
+// (a sequence of T tokens of width D, as transformers use).
 using Shape = std::vector<int64_t>;
 std::string shapeToString(const Shape& s);  // "[N, 32, 28, 28]" (the batch shown as N)
 std::string dimsToString(const Shape& s);   // "[32, 1, 3, 3]": a tensor's own dims ("[]" for a scalar)
 
-enum class ParamKind { Int, Float, Bool, IntOrClasses };
+enum class ParamKind { Int, Float, Bool, IntOrClasses, Choice };
 
 struct ParamSpec {
     std::string name;
@@ -25,6 +26,7 @@ struct ParamSpec {
     nlohmann::json defaultValue;  // null: required
     double min = 0, max = 0;      // inclusive valid range for Int/Float/IntOrClasses
     std::string help;
+    std::vector<std::string> choices;  // Choice: the strings allowed, in menu order
     bool required() const { return defaultValue.is_null(); }
 };
 
@@ -35,6 +37,7 @@ public:
     int64_t i(const std::string& name) const { return values.at(name).get<int64_t>(); }
     double f(const std::string& name) const { return values.at(name).get<double>(); }
     bool b(const std::string& name) const { return values.at(name).get<bool>(); }
+    std::string s(const std::string& name) const { return values.at(name).get<std::string>(); }
 };
 
 // Thrown by shape functions; the message says what is wrong and how to fix it, without

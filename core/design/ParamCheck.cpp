@@ -19,6 +19,13 @@ std::string numberText(double v) {
 
 bool isIntegral(double v) { return std::floor(v) == v; }
 
+std::string choiceList(const ParamSpec& spec) {
+    std::string out;
+    for (size_t i = 0; i < spec.choices.size(); ++i)
+        out += (i ? (i + 1 == spec.choices.size() ? " or " : ", ") : "") + ("\"" + spec.choices[i] + "\"");
+    return out;
+}
+
 // Checks the JSON type of a written value; returns "" when fine, else what it must be.
 std::string typeProblem(const ParamSpec& spec, const json& v) {
     switch (spec.kind) {
@@ -30,6 +37,10 @@ std::string typeProblem(const ParamSpec& spec, const json& v) {
             return v.is_number() ? "" : "must be a number";
         case ParamKind::Bool:
             return v.is_boolean() ? "" : "must be true or false";
+        case ParamKind::Choice:
+            for (const std::string& c : spec.choices)
+                if (v == c) return "";
+            return "must be one of " + choiceList(spec);
     }
     return "";
 }
@@ -79,7 +90,7 @@ bool resolveNodeParams(const Node& node, const LayerSpec& spec, int classes, Res
         }
         json value = v;
         if (p.kind == ParamKind::IntOrClasses && v.is_string()) value = classes;
-        if (p.kind != ParamKind::Bool) {
+        if (p.kind != ParamKind::Bool && p.kind != ParamKind::Choice) {
             const double d = value.get<double>();  // compare as double: huge integers stay ordered
             if (d < p.min || d > p.max) {
                 const std::string shown = v.is_string() ? "\"classes\" (" + value.dump() + ")" : v.dump();

@@ -58,6 +58,12 @@ const char* regionName(MapRegion region) {
     }
 }
 
+std::string missingRecordMessage(bool validation) {
+    return std::string("the run has no per-example record") + (validation ? " of validation images" : "") +
+           " (it was trained before Strata kept one, or for no complete epoch); "
+           "train it again (strata train) to get one";
+}
+
 std::vector<MapPoint> datasetMap(const ExampleSet& set) {
     std::vector<MapPoint> points;
     if (set.epochs() == 0) return points;

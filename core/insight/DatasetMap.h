@@ -36,6 +36,11 @@ struct MapPoint {
 // One point per image; empty for a set without epochs.
 std::vector<MapPoint> datasetMap(const ExampleSet& set);
 
+// Why a run has no map and how to get one, as `strata examples` and the studio's Data dock say
+// it: "the run has no per-example record (...); train it again ...". `validation`: the record
+// exists but holds no validation images.
+std::string missingRecordMessage(bool validation);
+
 enum class MapRanking {
     Mislabeled,  // probably mislabeled: lowest mean + variability (confidently wrong, steadily)
     Hardest,     // lowest fraction of epochs right, then lowest mean

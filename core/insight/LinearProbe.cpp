@@ -13,7 +13,9 @@ constexpr double kL2 = 1e-3;  // keeps separable data from driving the weights t
 
 torch::Tensor pooledFeatures(const torch::Tensor& output) {
     torch::Tensor o = output.detach().to(torch::kFloat32);
-    return o.dim() == 4 ? o.mean({2, 3}) : o.reshape({o.size(0), -1});
+    if (o.dim() == 4) return o.mean({2, 3});  // maps: pooled over positions
+    if (o.dim() == 3) return o.mean(1);       // tokens [N, T, D]: pooled over tokens
+    return o.reshape({o.size(0), -1});
 }
 
 double linearProbeAccuracy(const torch::Tensor& features, const torch::Tensor& labels, int classes, uint64_t seed,

@@ -7,8 +7,8 @@
 
 namespace strata {
 
-// One feature vector per sample: global average pooling over H, W for [N, C, H, W], the
-// values as they are for [N, F].
+// One feature vector per sample: global average pooling over H, W for [N, C, H, W], the mean
+// over tokens for [N, T, D], the values as they are for [N, F].
 torch::Tensor pooledFeatures(const torch::Tensor& output);
 
 // Splits the samples (seeded) into 70 % for fitting and 30 % held out, standardizes the

@@ -17,7 +17,9 @@ PatchCollector::PatchCollector(const LayerActivations& shown, const ReceptiveFie
 void PatchCollector::add(const torch::Tensor& output, int64_t first) {
     if (best_.empty()) return;
     std::vector<int64_t> channels(meta_.channels.begin(), meta_.channels.end());
-    torch::Tensor sel = output.detach().to(torch::kFloat32).index_select(1, torch::tensor(channels, torch::kInt64));
+    // Tokens [B, T, D] count as flat units, as layerActivations numbers them (T·D of them).
+    const torch::Tensor units = output.dim() == 3 ? output.reshape({output.size(0), -1}) : output;
+    torch::Tensor sel = units.detach().to(torch::kFloat32).index_select(1, torch::tensor(channels, torch::kInt64));
     const int64_t batch = sel.size(0);
     const int64_t width = sel.dim() == 4 ? sel.size(3) : 1;
     torch::Tensor values, where;

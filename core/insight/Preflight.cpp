@@ -10,6 +10,8 @@
 #include <mutex>
 
 #include "compile/GraphModule.h"
+#include "data/BoundedFolder.h"
+#include "data/ByteSize.h"
 #include "data/ImageFolder.h"
 #include "data/InputSpec.h"
 #include "insight/GradientNorms.h"
@@ -44,18 +46,20 @@ std::vector<int64_t> preflightFirstOfEachClass(const std::vector<int64_t>& label
     return picked;
 }
 
-// The folder decoded as training decodes it (the decode cache included), normalized with the
-// statistics training would compute from it (docs/ARCHITECTURE.md §6).
+// The folder loaded as training loads it (the decode cache included, streamed from it when
+// larger than the default data memory), normalized with the statistics training would compute
+// from it (docs/ARCHITECTURE.md §6).
 PreflightBatch preflightFolderBatch(const Design& design, const std::string& dir) {
-    DecodedImages decoded = loadImageFolder(dir, inputImageSpec(design), /*threads=*/0);
+    BoundedFolder folder = loadBoundedFolder(dir, inputImageSpec(design), /*threads=*/0, defaultDataMemory());
     std::vector<double> mean, stdev;
-    channelMeanStd(decoded, mean, stdev);
+    folder.meanStd(mean, stdev);
     PreflightBatch batch;
-    batch.classes = int(decoded.classes.size());
-    const std::vector<int64_t> picked = preflightFirstOfEachClass(decoded.labels, batch.classes);
+    batch.classes = int(folder.images.classes.size());
+    const std::vector<int64_t> picked = preflightFirstOfEachClass(folder.images.labels, batch.classes);
     // BatchNorm in training mode needs two values per channel.
     if (picked.size() < 2) throw DataError(dir + ": the pre-flight needs at least 2 readable images");
-    const BatchSource source = BatchSource::takingPixels(decoded, mean, stdev);
+    const BatchSource source = folder.isStreamed() ? BatchSource::streaming(folder.images, folder.streamed, mean, stdev)
+                                                   : BatchSource::takingPixels(folder.images, mean, stdev);
     batch.images = source.images(picked);
     batch.labels = source.labelsOf(picked);
     return batch;

@@ -7,10 +7,11 @@
 namespace strata {
 
 BatchAssembler::BatchAssembler(const BatchSource& source)
-    : pixels_(source.pixels().contiguous()), labels_(source.labels().contiguous()) {
-    channels_ = pixels_.size(1);
-    height_ = pixels_.size(2);
-    width_ = pixels_.size(3);
+    : streamed_(source.streamed()), labels_(source.labels().contiguous()) {
+    if (!streamed_) pixels_ = source.pixels().contiguous();
+    channels_ = source.spec().channels;
+    height_ = source.spec().height;
+    width_ = source.spec().width;
     // The table comes from the source's own normalization of constant images, so every value
     // is exactly what the torch expression computes (elementwise ops give the same result for
     // an element wherever it sits in the tensor).
@@ -27,14 +28,22 @@ BatchAssembler::BatchAssembler(const BatchSource& source)
 
 Batch BatchAssembler::make(const std::vector<int64_t>& indices, const Augment& augment, std::mt19937_64* rng) const {
     const int64_t n = int64_t(indices.size());
-    const int64_t plane = height_ * width_, per = channels_ * plane, count = pixels_.size(0);
+    const int64_t plane = height_ * width_, per = channels_ * plane, count = labels_.size(0);
     Batch batch;
     // Channels-last (NHWC in memory), as the training's convolutions take it: see
     // GraphModuleImpl::useChannelsLast. The tensor's logical shape stays [N, C, H, W].
     batch.images = torch::empty({n, channels_, height_, width_},
                                 torch::TensorOptions(torch::kFloat32).memory_format(at::MemoryFormat::ChannelsLast));
     batch.labels = torch::empty({n}, torch::kInt64);
-    const uint8_t* src = pixels_.data_ptr<uint8_t>();
+    // Streamed: this batch's images, read in one go, stand in for the whole set (image i at i).
+    std::vector<uint8_t> read;
+    if (streamed_) {
+        for (int64_t index : indices)
+            if (index < 0 || index >= count) throw std::out_of_range("batch index " + std::to_string(index) + " out of range");
+        read.resize(size_t(n * per));
+        streamed_->read(indices, read.data());
+    }
+    const uint8_t* src = streamed_ ? read.data() : pixels_.data_ptr<uint8_t>();
     const int64_t* labels = labels_.data_ptr<int64_t>();
     float* dst = batch.images.data_ptr<float>();
     int64_t* outLabels = batch.labels.data_ptr<int64_t>();
@@ -45,7 +54,7 @@ Batch BatchAssembler::make(const std::vector<int64_t>& indices, const Augment& a
         const int64_t index = indices[size_t(i)];
         if (index < 0 || index >= count) throw std::out_of_range("batch index " + std::to_string(index) + " out of range");
         outLabels[i] = labels[index];
-        const uint8_t* image = src + index * per;
+        const uint8_t* image = src + (streamed_ ? i : index) * per;
         float* out = dst + i * per;
         if (!augmenting) {
             for (int64_t k = 0; k < plane; ++k)

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -22,7 +23,8 @@ struct Batch {
 
 class BatchAssembler {
 public:
-    // Keeps (shares) the source's pixel and label tensors; the source may die first.
+    // Keeps (shares) the source's pixel and label tensors, or its cache file when it streams
+    // (then each make() reads just its batch's images); the source may die first.
     explicit BatchAssembler(const BatchSource& source);
 
     // As source.images(indices, augment, rng) and source.labelsOf(indices). Thread-safe for
@@ -31,7 +33,8 @@ public:
                std::mt19937_64* rng = nullptr) const;
 
 private:
-    torch::Tensor pixels_;    // uint8 [N, C, H, W], contiguous
+    torch::Tensor pixels_;    // uint8 [N, C, H, W], contiguous; undefined when streamed
+    std::shared_ptr<const CachedPixels> streamed_;
     torch::Tensor labels_;    // int64 [N], contiguous
     int64_t channels_ = 1, height_ = 1, width_ = 1;
     std::vector<float> lut_;  // [C][256]: normalized value of each byte value

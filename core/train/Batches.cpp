@@ -38,6 +38,22 @@ BatchSource BatchSource::takingPixels(DecodedImages& images, std::vector<double>
     return BatchSource(s, std::move(pixels), images.labels, mean, std);
 }
 
+BatchSource BatchSource::streaming(const DecodedImages& images, std::shared_ptr<const CachedPixels> pixels,
+                                   std::vector<double> mean, std::vector<double> std) {
+    if (!pixels || pixels->count() != images.count())
+        throw std::invalid_argument("streamed pixels do not match the folder's " + std::to_string(images.count()) + " images");
+    BatchSource source(images.spec, torch::Tensor(), images.labels, mean, std);
+    source.streamed_ = std::move(pixels);
+    return source;
+}
+
+torch::Tensor BatchSource::gather(const std::vector<int64_t>& indices) const {
+    if (!streamed_) return pixels_.index_select(0, torch::tensor(indices, torch::kInt64));
+    torch::Tensor batch = torch::empty({int64_t(indices.size()), spec_.channels, spec_.height, spec_.width}, torch::kUInt8);
+    streamed_->read(indices, batch.data_ptr<uint8_t>());
+    return batch;
+}
+
 torch::Tensor BatchSource::normalize(torch::Tensor uint8Batch) const {
     return uint8Batch.to(torch::kFloat32).div_(255.0f).sub_(mean_).div_(std_);
 }
@@ -50,7 +66,7 @@ torch::Tensor BatchSource::images(const std::vector<int64_t>& indices, const Aug
                                   std::mt19937_64* rng) const {
     if (rng != nullptr && (augment.rotate || augment.jitter || augment.erase))
         return BatchAssembler(*this).make(indices, augment, rng).images.contiguous();
-    torch::Tensor batch = pixels_.index_select(0, torch::tensor(indices, torch::kInt64));
+    torch::Tensor batch = gather(indices);
     if (!augment.any() || rng == nullptr) return normalize(batch);
 
     const bool flip = augment.flip, crop = augment.crop;

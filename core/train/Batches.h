@@ -4,11 +4,13 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "data/Augmentation.h"
+#include "data/CachedPixels.h"
 #include "data/ImageFolder.h"
 
 namespace strata {
@@ -21,10 +23,19 @@ public:
     // The same, taking over images.pixels (left empty) instead of copying them, so a large
     // data set is never held twice.
     static BatchSource takingPixels(DecodedImages& images, std::vector<double> mean, std::vector<double> std);
+    // The images of `images` (labels only, no pixels) read from `pixels` a batch at a time
+    // (a folder larger than the data memory, data/BoundedFolder.h). Every batch equals the
+    // in-memory source's bit for bit.
+    static BatchSource streaming(const DecodedImages& images, std::shared_ptr<const CachedPixels> pixels,
+                                 std::vector<double> mean, std::vector<double> std);
 
     int64_t size() const { return labels_.size(0); }
     const torch::Tensor& labels() const { return labels_; }
-    const torch::Tensor& pixels() const { return pixels_; }  // uint8 [N, C, H, W]
+    const torch::Tensor& pixels() const { return pixels_; }  // uint8 [N, C, H, W]; undefined when streamed
+    const std::shared_ptr<const CachedPixels>& streamed() const { return streamed_; }  // null in memory
+    const ImageSpec& spec() const { return spec_; }
+    // The uint8 [n, C, H, W] images of `indices`, from memory or from the cache file.
+    torch::Tensor gather(const std::vector<int64_t>& indices) const;
 
     // Normalized float batch of the given sample indices; augmentation draws from `rng`
     // so a seeded epoch is reproducible. Flip and crop are torch ops here (the reference
@@ -41,7 +52,8 @@ private:
                 const std::vector<double>& mean, const std::vector<double>& std);
     torch::Tensor normalize(torch::Tensor uint8Batch) const;
 
-    torch::Tensor pixels_;  // uint8 [N, C, H, W]
+    torch::Tensor pixels_;  // uint8 [N, C, H, W]; undefined when streamed
+    std::shared_ptr<const CachedPixels> streamed_;
     torch::Tensor labels_;  // int64 [N]
     torch::Tensor mean_, std_;  // float [1, C, 1, 1]
     ImageSpec spec_;

@@ -1,6 +1,7 @@
 #include "train/TrainConfig.h"
 
 #include "data/Augmentation.h"
+#include "data/ByteSize.h"
 
 #include <set>
 #include <stdexcept>
@@ -36,6 +37,7 @@ void TrainConfig::validate() const {
     if (!std::set<std::string>{"fp32", "bf16", "auto"}.count(precision))
         fail("--precision must be fp32, bf16 or auto, not \"" + precision + "\"");
     if (worldSize < 1 || rank < 0 || rank >= worldSize) fail("RANK must be in [0, WORLD_SIZE)");
+    if (!dataMemory.empty()) parseByteSize(dataMemory, "--data-memory");  // names the bad size
 
 }
 
@@ -52,7 +54,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"features", features},   {"probe_image", probeImage},
             {"init_from", initFrom},  {"restat", restat},
             {"freeze", freeze},       {"freeze_through", freezeThrough},
-            {"class_weights", classWeights}, {"sampler", sampler}};
+            {"class_weights", classWeights}, {"sampler", sampler},
+            {"data_memory", dataMemory}};
 }
 
 TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
@@ -81,6 +84,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, TrainConfig c) {
     c.freezeThrough = j.value("freeze_through", c.freezeThrough);
     c.classWeights = j.value("class_weights", c.classWeights);
     c.sampler = j.value("sampler", c.sampler);
+    c.dataMemory = j.value("data_memory", c.dataMemory);
     return c;
 }
 

@@ -30,6 +30,9 @@ struct TrainConfig {
     std::string sampler = "shuffle";    // shuffle | balanced
     int64_t seed = 0;
     int threads = 0;  // 0: number of cores
+    // Memory for decoded images ("2G", "512M"; "" = half of MemAvailable, data/ByteSize.h):
+    // a folder larger than this is read a batch at a time from its decode cache.
+    std::string dataMemory;
     std::string run;  // run file path
     bool resume = false;
     std::string precision = "fp32";  // fp32 | bf16 | auto (choosePrecision in compile/Precision.h)

@@ -1,5 +1,8 @@
 #include "train/TrainedModel.h"
 
+#include "data/BoundedFolder.h"
+#include "data/ByteSize.h"
+
 #include <numeric>
 
 #include "train/Batches.h"
@@ -41,15 +44,18 @@ Prediction TrainedModel::predict(const std::string& imagePath, int top) const {
 }
 
 EvalRecord TrainedModel::evaluate(const std::string& dir, int threads, DecodedImages* decoded) const {
-    DecodedImages images = loadImageFolder(dir, impl_->spec, threads);
-    if (images.classes != impl_->valid.classes)
+    // Within the default data memory: a larger folder is read from its decode cache a batch at a time.
+    BoundedFolder folder = loadBoundedFolder(dir, impl_->spec, threads, defaultDataMemory());
+    if (folder.images.classes != impl_->valid.classes)
         throw DataError(dir + ": classes differ from the " + std::to_string(impl_->valid.classes.size()) +
                         " classes the run was trained on");
-    BatchSource source(images, impl_->valid.mean, impl_->valid.stdev);
-    std::vector<int64_t> all(images.count());
+    const BatchSource source =
+        folder.isStreamed() ? BatchSource::streaming(folder.images, folder.streamed, impl_->valid.mean, impl_->valid.stdev)
+                            : BatchSource::takingPixels(folder.images, impl_->valid.mean, impl_->valid.stdev);
+    std::vector<int64_t> all(folder.images.count());
     std::iota(all.begin(), all.end(), 0);
     EvalRecord r = evaluateModel(impl_->model, source, all, int(impl_->valid.classes.size()));
-    if (decoded) *decoded = std::move(images);
+    if (decoded) *decoded = std::move(folder.images);  // without its pixels
     return r;
 }
 

@@ -32,6 +32,8 @@ public:
 
     Prediction predict(const std::string& imagePath, int top = 3) const;
     // Evaluates on an image folder whose classes must match the run's (DataError otherwise).
+    // A folder larger than the default data memory (data/ByteSize.h) streams from its decode
+    // cache; *decoded gets the folder's listing (labels, paths, skips), not its pixels.
     EvalRecord evaluate(const std::string& dir, int threads, DecodedImages* decoded = nullptr) const;
 
 private:

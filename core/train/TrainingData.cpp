@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <numeric>
 
+#include "data/BoundedFolder.h"
+#include "data/ByteSize.h"
 #include "data/DataFraction.h"
 
 namespace strata {
@@ -46,33 +48,49 @@ void splitValidation(const TrainConfig& cfg, TrainingData& d) {
     std::sort(d.valIdx.begin(), d.valIdx.end());
 }
 
+// A folder's pixels as a batch source: taken over from memory, or read from its cache file.
+std::unique_ptr<BatchSource> sourceOf(BoundedFolder& folder, const std::vector<double>& mean,
+                                      const std::vector<double>& stdev) {
+    if (folder.isStreamed())
+        return std::make_unique<BatchSource>(BatchSource::streaming(folder.images, folder.streamed, mean, stdev));
+    // The batch source takes the pixels over: the data set is never held twice.
+    return std::make_unique<BatchSource>(BatchSource::takingPixels(folder.images, mean, stdev));
+}
+
+int64_t remainingBudget(int64_t budget, int64_t used) { return budget < 0 ? -1 : std::max<int64_t>(0, budget - used); }
+
 }  // namespace
 
-DecodedImages loadLabeledFolder(const std::string& dir, const char* role, const ImageSpec& spec, int threads,
-                                const std::vector<std::string>& classes, const std::string& trainDir,
+LabeledSource loadLabeledSource(const std::string& dir, const char* role, const ImageSpec& spec, int threads,
+                                int64_t budget, const TrainingData& training, const std::string& trainDir,
                                 const std::function<void(const std::string&)>& log) {
-    DecodedImages images = loadImageFolder(dir, spec, threads);
-    if (images.classes != classes)
+    BoundedFolder folder = loadBoundedFolder(dir, spec, threads, budget, {}, log);
+    if (folder.images.classes != training.images.classes)
         throw DataError(dir + ": " + role + " classes differ from the training classes in " + trainDir);
-    if (std::string report = skipReport(images); !report.empty()) log(dir + ": " + report);
-    return images;
+    if (std::string report = skipReport(folder.images); !report.empty()) log(dir + ": " + report);
+    LabeledSource r;
+    r.paths = folder.images.paths;
+    r.source = sourceOf(folder, training.mean, training.stdev);
+    return r;
 }
 
 TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, const RunData* statsFrom,
                               const std::function<void(int64_t, int64_t)>& progress,
                               const std::function<void(const std::string&)>& log) {
     TrainingData d;
-    FolderLoadInfo loaded;
-    d.images = loadImageFolder(cfg.data, spec, cfg.threads, progress, &loaded);
-    logLoaded(cfg, d.images, loaded, log);
+    d.dataMemory = resolveDataMemory(cfg.dataMemory);
+    BoundedFolder folder = loadBoundedFolder(cfg.data, spec, cfg.threads, d.dataMemory, progress, log);
+    d.streamed = folder.isStreamed();
+    logLoaded(cfg, folder.images, folder.info, log);
     if (statsFrom) {
         d.mean = statsFrom->config.at("mean").get<std::vector<double>>();
         d.stdev = statsFrom->config.at("std").get<std::vector<double>>();
     } else {
-        channelMeanStd(d.images, d.mean, d.stdev);
+        folder.meanStd(d.mean, d.stdev);
     }
-    // The batch source takes the pixels over: the data set is never held twice.
-    d.train = std::make_unique<BatchSource>(BatchSource::takingPixels(d.images, d.mean, d.stdev));
+    const int64_t trainBytes = folder.memoryBytes();
+    d.train = sourceOf(folder, d.mean, d.stdev);
+    d.images = std::move(folder.images);
 
     splitValidation(cfg, d);
     if (cfg.dataFraction < 1.0) {
@@ -84,10 +102,11 @@ TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, con
             fraction + " of each class (--data-fraction)");
     }
     if (!cfg.val.empty()) {
-        DecodedImages val = loadLabeledFolder(cfg.val, "validation", spec, cfg.threads, d.images.classes, cfg.data, log);
-        d.val = std::make_unique<BatchSource>(BatchSource::takingPixels(val, d.mean, d.stdev));
-        d.valIdx.resize(val.count());
-        d.valPaths = val.paths;
+        LabeledSource val = loadLabeledSource(cfg.val, "validation", spec, cfg.threads,
+                                              remainingBudget(d.dataMemory, trainBytes), d, cfg.data, log);
+        d.val = std::move(val.source);
+        d.valIdx.resize(size_t(d.val->size()));
+        d.valPaths = std::move(val.paths);
         std::iota(d.valIdx.begin(), d.valIdx.end(), 0);
     }
     return d;

@@ -19,6 +19,8 @@ struct TrainingData {
     std::unique_ptr<BatchSource> train, val;  // val: only for a separate validation folder
     std::vector<int64_t> trainIdx, valIdx;    // valIdx index `val` when set, else `train`
     std::vector<std::string> valPaths;        // the validation folder's paths (feature snapshots)
+    int64_t dataMemory = -1;                  // the budget for decoded images in bytes (-1: none)
+    bool streamed = false;                    // the training folder is read a batch at a time
 
     bool hasVal() const { return !valIdx.empty(); }
     const BatchSource& valSource() const { return val ? *val : *train; }
@@ -32,10 +34,15 @@ TrainingData loadTrainingData(const TrainConfig& cfg, const ImageSpec& spec, con
                               const std::function<void(int64_t, int64_t)>& progress,
                               const std::function<void(const std::string&)>& log);
 
-// A validation or test folder: decoded, its skips reported, its classes those of training
+// A validation or test folder, in memory or streamed within `budget` bytes (-1: no limit) and
+// normalized by the training statistics: its skips reported, its classes those of training
 // (DataError naming the folder otherwise).
-DecodedImages loadLabeledFolder(const std::string& dir, const char* role, const ImageSpec& spec, int threads,
-                                const std::vector<std::string>& classes, const std::string& trainDir,
+struct LabeledSource {
+    std::unique_ptr<BatchSource> source;
+    std::vector<std::string> paths;
+};
+LabeledSource loadLabeledSource(const std::string& dir, const char* role, const ImageSpec& spec, int threads,
+                                int64_t budget, const TrainingData& training, const std::string& trainDir,
                                 const std::function<void(const std::string&)>& log);
 
 }  // namespace strata

@@ -238,6 +238,8 @@ void TrainingRun::startRecord() {
     record_.config["precision_reason"] = precision_.reason;
     if (!cfg_.initFrom.empty()) record_.config["init_from_sha256"] = sourceSha256_;
     record_.config["frozen"] = frozen_;
+    record_.config["data_memory_bytes"] = data_.dataMemory;  // -1: no limit
+    record_.config["data_streamed"] = data_.streamed;
 }
 
 // The parallel strategy's gradient agreement comes first, so the extensions' observers see
@@ -436,10 +438,12 @@ void TrainingRun::endEpoch(EpochProgress& p) {
 
 void TrainingRun::testIfAsked() {
     if (cfg_.test.empty() || cfg_.rank != 0) return;  // data-parallel: rank 0 reports the test
-    DecodedImages test = loadLabeledFolder(cfg_.test, "test", spec_, cfg_.threads, data_.images.classes, cfg_.data,
-                                           [this](const std::string& m) { log(m); });
-    BatchSource testSource(test, data_.mean, data_.stdev);
-    result_.metrics.test = evaluateModel(model_, testSource, allIndices(test.count()), data_.classCount());
+    // Within what the training data leaves of the budget (streamed data holds none of it).
+    const int64_t held = data_.streamed ? 0 : data_.train->size() * spec_.pixelsPerImage();
+    const int64_t budget = data_.dataMemory < 0 ? -1 : std::max<int64_t>(0, data_.dataMemory - held);
+    const LabeledSource test = loadLabeledSource(cfg_.test, "test", spec_, cfg_.threads, budget, data_, cfg_.data,
+                                                 [this](const std::string& m) { log(m); });
+    result_.metrics.test = evaluateModel(model_, *test.source, allIndices(test.source->size()), data_.classCount());
     result_.metrics.hasTest = true;
     // Kept in the run file too, so a run without validation still has a held-out accuracy.
     record_.hasTest = true;

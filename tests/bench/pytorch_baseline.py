@@ -44,6 +44,7 @@ LAYER_TYPES = {
     "Input", "Output", "Conv2d", "Linear", "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh",
     "BatchNorm2d", "BatchNorm1d", "LayerNorm", "Dropout", "Dropout2d", "MaxPool2d",
     "AvgPool2d", "AdaptiveAvgPool2d", "Flatten", "Add", "Concat",
+    "PatchEmbed", "ClassToken", "PositionEmbedding", "MultiheadAttention", "TokenPool",
 }
 
 
@@ -55,9 +56,57 @@ def onednn_takes(x):
 
 class OneDnnLinear(nn.Linear):
     def forward(self, x):
-        if onednn_takes(x):
-            return torch.ops.aten.mkldnn_linear(x.to_mkldnn(), self.weight, self.bias).to_dense()
+        if onednn_takes(x):  # oneDNN takes 2-D inputs: tokens [N, T, D] go in as [N*T, D]
+            rows = x.reshape(-1, x.shape[-1]).contiguous()
+            y = torch.ops.aten.mkldnn_linear(rows.to_mkldnn(), self.weight, self.bias).to_dense()
+            return y.view(*x.shape[:-1], y.shape[-1])
         return super().forward(x)
+
+
+# The token layers as a PyTorch user writes a ViT (torchvision's initialization).
+class PatchEmbed(nn.Module):
+    def __init__(self, channels, patch, dim):
+        super().__init__()
+        self.proj = nn.Conv2d(channels, dim, patch, stride=patch)
+
+    def forward(self, x):
+        return self.proj(x).flatten(2).transpose(1, 2)
+
+
+class ClassToken(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.token = nn.Parameter(torch.zeros(1, 1, dim))
+
+    def forward(self, x):
+        return torch.cat([self.token.expand(x.shape[0], -1, -1).to(x.dtype), x], dim=1)
+
+
+class PositionEmbedding(nn.Module):
+    def __init__(self, count, dim):
+        super().__init__()
+        self.embedding = nn.Parameter(torch.empty(1, count, dim).normal_(std=0.02))
+
+    def forward(self, x):
+        return x + self.embedding
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, dim, heads, dropout, bias):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(dim, heads, dropout=dropout, bias=bias, batch_first=True)
+
+    def forward(self, x):
+        return self.attn(x, x, x, need_weights=False)[0]
+
+
+class TokenPool(nn.Module):
+    def __init__(self, mean):
+        super().__init__()
+        self.mean = mean
+
+    def forward(self, x):
+        return x.mean(1) if self.mean else x[:, 0]
 
 
 class OneDnnMaxPool2d(nn.MaxPool2d):
@@ -80,7 +129,7 @@ def make_layer(ntype, p, in_shapes):
                          stride=int(p.get("stride", 1)), padding=int(p.get("padding", 0)),
                          bias=bool(p.get("bias", True)))
     if ntype == "Linear":
-        return kernels["Linear"](s[1], int(p["out_features"]), bias=bool(p.get("bias", True)))
+        return kernels["Linear"](s[-1], int(p["out_features"]), bias=bool(p.get("bias", True)))
     if ntype == "ReLU":
         return nn.ReLU()
     if ntype == "LeakyReLU":
@@ -94,8 +143,9 @@ def make_layer(ntype, p, in_shapes):
     if ntype in ("BatchNorm2d", "BatchNorm1d"):
         cls = nn.BatchNorm2d if ntype == "BatchNorm2d" else nn.BatchNorm1d
         return cls(s[1], eps=float(p.get("eps", 1e-5)), momentum=float(p.get("momentum", 0.1)))
-    if ntype == "LayerNorm":  # over the whole per-sample shape, as Strata does
-        return nn.LayerNorm(list(s[1:]), eps=float(p.get("eps", 1e-5)),
+    if ntype == "LayerNorm":  # over the whole per-sample shape ("all") or the last axis ("last")
+        shape = [s[-1]] if p.get("normalized_shape", "all") == "last" else list(s[1:])
+        return nn.LayerNorm(shape, eps=float(p.get("eps", 1e-5)),
                             elementwise_affine=bool(p.get("elementwise_affine", True)))
     if ntype == "Dropout":
         return nn.Dropout(float(p.get("p", 0.5)))
@@ -110,6 +160,16 @@ def make_layer(ntype, p, in_shapes):
         return nn.AdaptiveAvgPool2d(int(p.get("output_size", 1)))
     if ntype == "Flatten":
         return nn.Flatten()
+    if ntype == "PatchEmbed":
+        return PatchEmbed(s[1], int(p["patch_size"]), int(p["embed_dim"]))
+    if ntype == "ClassToken":
+        return ClassToken(s[2])
+    if ntype == "PositionEmbedding":
+        return PositionEmbedding(s[1], s[2])
+    if ntype == "MultiheadAttention":
+        return SelfAttention(s[2], int(p["num_heads"]), float(p.get("dropout", 0.0)), bool(p.get("bias", True)))
+    if ntype == "TokenPool":
+        return TokenPool(p.get("mode", "cls") == "mean")
     if ntype in ("Input", "Output", "Add", "Concat"):
         return None  # handled in forward
     raise ValueError("unknown layer type " + ntype)

@@ -4,6 +4,7 @@
 // lives in a temporary XDG_CACHE_HOME, never in the real ~/.cache.
 #include "data/DecodeCache.h"
 #include "data/ImageFolder.h"
+#include "data/LoadingEta.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -182,6 +183,19 @@ private slots:
         QVERIFY(info.cacheFile.empty());
         load(dir, info);
         QVERIFY(!info.fromCache);  // nothing was written while off
+    }
+
+    // The first decoding pass's time left, as the command line and the Training panel show it.
+    void loadingEtaFollowsTheRateSoFar() {
+        using namespace std::chrono_literals;
+        const auto t0 = std::chrono::steady_clock::time_point(1000s);
+        LoadingEta eta;
+        QCOMPARE(eta.update(0, 1000, t0), -1.0);           // nothing done: too early
+        QCOMPARE(eta.update(100, 1000, t0 + 500ms), -1.0);  // under a second in
+        QCOMPARE(eta.update(250, 1000, t0 + 10s), 30.0);   // 25 per second, 750 left
+        QCOMPARE(eta.update(1000, 1000, t0 + 40s), -1.0);  // done
+        QCOMPARE(eta.update(0, 500, t0 + 100s), -1.0);     // a new pass restarts the clock
+        QCOMPARE(eta.update(100, 500, t0 + 104s), 16.0);
     }
 };
 

@@ -158,7 +158,7 @@ private slots:
 
     void templatesNeverOverlap_data() {
         QTest::addColumn<QString>("name");
-        for (const char* name : {"mlp", "lenet", "reference-cnn", "photo-cnn", "resnet-mini", "photo-resnet"})
+        for (const char* name : {"mlp", "lenet", "reference-cnn", "photo-cnn", "resnet-mini", "photo-resnet", "vit-tiny"})
             QTest::newRow(name) << QString(name);
     }
 

@@ -138,7 +138,8 @@ private slots:
         expectOnly(a, "relu", "type",
                    "node \"relu\": unknown layer type \"Relu\" (known: Input, Output, Conv2d, Linear, ReLU, LeakyReLU, "
                    "GELU, Sigmoid, Tanh, BatchNorm2d, BatchNorm1d, LayerNorm, MaxPool2d, AvgPool2d, "
-                   "AdaptiveAvgPool2d, Dropout, Dropout2d, Add, Concat, Flatten)");
+                   "AdaptiveAvgPool2d, Dropout, Dropout2d, Add, Concat, Flatten, PatchEmbed, ClassToken, "
+                   "PositionEmbedding, MultiheadAttention, TokenPool)");
         // Nothing downstream complains: the unknown node's output is simply unknown.
         QVERIFY(a.find("fc")->output.empty());
         QVERIFY(!a.find("fc")->ok);

@@ -455,7 +455,7 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("channels");
         QTest::addColumn<int>("size");
-        for (const char* t : {"mlp", "lenet", "reference-cnn", "resnet-mini"}) QTest::newRow(t) << t << 1 << 28;
+        for (const char* t : {"mlp", "lenet", "reference-cnn", "resnet-mini", "vit-tiny"}) QTest::newRow(t) << t << 1 << 28;
         for (const char* t : {"photo-cnn", "photo-resnet"}) QTest::newRow(t) << t << 3 << 96;
     }
 
@@ -488,8 +488,8 @@ private slots:
         const LayerRegistry& r = LayerRegistry::instance();
         QCOMPARE(r.groups(), (std::vector<std::string>{"Input/Output", "Convolution", "Dense", "Activations",
                                                        "Normalization", "Pooling", "Regularization", "Merge",
-                                                       "Reshape"}));
-        QCOMPARE(r.all().size(), std::size_t(20));
+                                                       "Reshape", "Transformer"}));
+        QCOMPARE(r.all().size(), std::size_t(25));
         for (const LayerSpec* s : r.all()) {
             QVERIFY2(!s->description.empty(), s->type.c_str());
             QVERIFY(s->inferShape && s->paramCount);

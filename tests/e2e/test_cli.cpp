@@ -183,7 +183,7 @@ private slots:
     }
 
     void checkEveryTemplate() {
-        for (const char* name : {"mlp", "lenet", "reference-cnn", "resnet-mini", "photo-cnn", "photo-resnet"}) {
+        for (const char* name : {"mlp", "lenet", "reference-cnn", "resnet-mini", "photo-cnn", "photo-resnet", "vit-tiny"}) {
             Result r = runStrata({"check", templateFile(name)});
             QVERIFY2(r.code == 0, qPrintable(QString(name) + ": " + r.err));
         }

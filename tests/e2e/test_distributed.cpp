@@ -24,6 +24,7 @@
 
 #include "runs/RunFile.h"
 #include "support/FreePort.h"
+#include "support/RunCompare.h"
 #include "support/StrataProcess.h"
 #include "support/TestData.h"
 
@@ -64,30 +65,6 @@ bool alive(qint64 pid) {
     if (!stat.open(QIODevice::ReadOnly)) return false;
     const QString text = QString::fromLatin1(stat.readAll());
     return !text.mid(text.lastIndexOf(')') + 2).startsWith('Z');
-}
-
-// Reads p's merged output until `marker` appears (true), p ends, or 90 s pass.
-bool waitFor(QProcess& p, QString& log, const QString& marker) {
-    QElapsedTimer t;
-    t.start();
-    while (!log.contains(marker) && t.elapsed() < 90000) {
-        if (p.state() == QProcess::NotRunning) break;
-        p.waitForReadyRead(50);
-        log += QString::fromUtf8(p.readAll());
-    }
-    log += QString::fromUtf8(p.readAll());
-    return log.contains(marker);
-}
-
-QString checkpointDifference(const strata::RunData& a, const strata::RunData& b) {
-    if (a.checkpoint.size() != b.checkpoint.size())
-        return QString("%1 arrays against %2").arg(a.checkpoint.size()).arg(b.checkpoint.size());
-    for (const auto& x : b.checkpoint) {
-        const strata::NamedArray* y = strata::findArray(a.checkpoint, x.name);
-        if (!y) return QString("missing array %1").arg(x.name.c_str());
-        if (y->shape != x.shape || y->f32 != x.f32 || y->i64 != x.i64) return QString("array %1 differs").arg(x.name.c_str());
-    }
-    return {};
 }
 
 QJsonObject readJson(const QString& path) {
@@ -234,7 +211,7 @@ private slots:
             p.start(STRATA_BIN, trainArgs(path(QString("killed-%1.h5").arg(victim)), 1000) << "--nproc" << "2");
             QVERIFY(p.waitForStarted());
             QString log;
-            QVERIFY2(waitFor(p, log, "epoch 1:"), qPrintable(log));
+            QVERIFY2(waitForOutput(p, log, "epoch 1:", 90000), qPrintable(log));
             const QList<qint64> victims = workersOf(p.processId(), victim);
             const QList<qint64> others = workersOf(p.processId(), 1 - victim);
             QCOMPARE(victims.size(), 1);
@@ -268,7 +245,7 @@ private slots:
         p.start(STRATA_BIN, trainArgs(run, 1000) << "--nproc" << "2");
         QVERIFY(p.waitForStarted());
         QString log;
-        QVERIFY2(waitFor(p, log, "epoch 1:"), qPrintable(log));
+        QVERIFY2(waitForOutput(p, log, "epoch 1:", 90000), qPrintable(log));
         const QList<qint64> workers = workersOf(p.processId(), 0) + workersOf(p.processId(), 1);
         QCOMPARE(workers.size(), 2);
         ::kill(pid_t(p.processId()), SIGTERM);
@@ -305,7 +282,7 @@ private slots:
             QVERIFY(rank[r].waitForStarted());
         }
         QString log0, log1;
-        QVERIFY2(waitFor(rank[0], log0, "epoch 1:"), qPrintable(log0));
+        QVERIFY2(waitForOutput(rank[0], log0, "epoch 1:", 90000), qPrintable(log0));
         log1 = QString::fromUtf8(rank[1].readAll());
         QVERIFY2(!log1.contains("epoch"), qPrintable("rank 1 must stay quiet, but said:\n" + log1));
         QElapsedTimer t;

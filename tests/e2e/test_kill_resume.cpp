@@ -17,6 +17,7 @@
 #include <random>
 
 #include "runs/RunFile.h"
+#include "support/RunCompare.h"
 #include "support/StrataProcess.h"
 #include "support/TestData.h"
 
@@ -25,19 +26,6 @@ using namespace strata::test;
 namespace {
 
 constexpr int kEpochs = 4;
-
-// Same checkpoint, array by array (float32 and int64 contents, shapes).
-QString checkpointDifference(const strata::RunData& a, const strata::RunData& b) {
-    if (a.checkpoint.size() != b.checkpoint.size())
-        return QString("checkpoint has %1 arrays, expected %2").arg(a.checkpoint.size()).arg(b.checkpoint.size());
-    for (const auto& x : b.checkpoint) {
-        const strata::NamedArray* y = strata::findArray(a.checkpoint, x.name);
-        if (!y) return QString("missing array %1").arg(x.name.c_str());
-        if (y->shape != x.shape || y->f32 != x.f32 || y->i64 != x.i64)
-            return QString("array %1 differs").arg(x.name.c_str());
-    }
-    return {};
-}
 
 }  // namespace
 
@@ -60,50 +48,8 @@ class KillResumeTest : public QObject {
         return a;
     }
 
-    void start(QProcess& p, const QStringList& args) const {
-        p.setProcessEnvironment(env_);
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        dieWithTest(p);
-        p.start(STRATA_BIN, args);
-    }
-
-    // Runs to completion; returns the exit code (-1 for a crash or timeout) and appends output.
-    int runToEnd(const QStringList& args, QString* log) const {
-        QProcess p;
-        start(p, args);
-        const bool done = p.waitForFinished(120000);
-        if (log) *log += QString::fromUtf8(p.readAll());
-        if (!done) {
-            p.kill();
-            p.waitForFinished();
-            return -1;
-        }
-        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    }
-
-    // Reads output until `marker` appears (true) or the process ends or 60 s pass (false).
-    static bool waitFor(QProcess& p, QString& log, const QString& marker) {
-        QElapsedTimer t;
-        t.start();
-        while (!log.contains(marker) && t.elapsed() < 60000) {
-            if (p.state() == QProcess::NotRunning) {
-                log += QString::fromUtf8(p.readAll());
-                return log.contains(marker);
-            }
-            p.waitForReadyRead(20);
-            log += QString::fromUtf8(p.readAll());
-        }
-        return log.contains(marker);
-    }
-
-    // SIGKILLs p after ms milliseconds; false when it had already exited by itself.
-    static bool killAfter(QProcess& p, int ms) {
-        if (ms > 0) QThread::msleep(ulong(ms));
-        const bool running = p.state() == QProcess::Running;
-        if (running) ::kill(pid_t(p.processId()), SIGKILL);
-        p.waitForFinished(30000);
-        return running;
-    }
+    void start(QProcess& p, const QStringList& args) const { startStrata(p, args, env_); }
+    int runToEnd(const QStringList& args, QString* log) const { return runStrataToEnd(args, env_, log); }
 
     // The run file opens, its metrics hold one row per complete epoch, and those rows are the
     // uninterrupted run's (the last complete epoch is intact). Returns the epoch reached.
@@ -176,7 +122,7 @@ private slots:
             start(p, trainArgs(run, kEpochs, false));
             QVERIFY(p.waitForStarted());
             QString log;
-            QVERIFY2(waitFor(p, log, "epoch 1:"), qPrintable(log));
+            QVERIFY2(waitForOutput(p, log, "epoch 1:"), qPrintable(log));
             // Anywhere in epochs 2 and 3.
             const int delay = std::uniform_int_distribution<int>(0, 2 * epochMs_ - 1)(rng_);
             if (killAfter(p, delay)) ++killed;
@@ -229,7 +175,7 @@ private slots:
             // appears, i.e. inside the write; if the write is too quick to be seen, kill at a
             // random point around the expected epoch end instead.
             const QString marker = QString("epoch %1:").arg(epoch + 1);
-            QVERIFY2(waitFor(p, log, marker), qPrintable(log));
+            QVERIFY2(waitForOutput(p, log, marker), qPrintable(log));
             const QString temp = run + ".tmp-" + QString::number(p.processId());
             const int window = epochMs_ + std::uniform_int_distribution<int>(-epochMs_ / 4, epochMs_ / 4)(rng_);
             const int afterAppear = std::uniform_int_distribution<int>(0, 2000)(rng_);  // microseconds

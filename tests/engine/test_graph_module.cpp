@@ -81,7 +81,8 @@ private slots:
     }
 
     void everyTemplateRunsWithAnalyzedShapes() {
-        for (const std::string name : {"mlp", "lenet", "reference-cnn", "resnet-mini", "photo-cnn", "photo-resnet"}) {
+        for (const std::string name :
+             {"mlp", "lenet", "reference-cnn", "resnet-mini", "photo-cnn", "photo-resnet", "vit-tiny"}) {
             GraphModule m(templateDesign(name), 7);
             QCOMPARE(countParameters(*m), m->analysis().totalParameters);
             compareLayoutWithModule(m, name);

@@ -109,7 +109,7 @@ private slots:
 
     void itemsMatchEachTemplate_data() {
         QTest::addColumn<QString>("name");
-        for (const char* name : {"mlp", "lenet", "reference-cnn", "resnet-mini", "photo-cnn", "photo-resnet"})
+        for (const char* name : {"mlp", "lenet", "reference-cnn", "resnet-mini", "photo-cnn", "photo-resnet", "vit-tiny"})
             QTest::newRow(name) << name;
     }
 

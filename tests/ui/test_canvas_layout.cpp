@@ -86,7 +86,7 @@ private slots:
 
     void templatesFitReadably_data() {
         QTest::addColumn<QString>("name");
-        for (const char* name : {"mlp", "lenet", "reference-cnn", "photo-cnn", "resnet-mini", "photo-resnet"})
+        for (const char* name : {"mlp", "lenet", "reference-cnn", "photo-cnn", "resnet-mini", "photo-resnet", "vit-tiny"})
             QTest::newRow(name) << QString(name);
     }
 

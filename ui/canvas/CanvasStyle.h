@@ -34,6 +34,7 @@ inline QColor groupColor(const QString& group) {
     if (group == QLatin1String("Regularization")) return QColor(0xdb, 0x27, 0x77);
     if (group == QLatin1String("Merge")) return QColor(0x4f, 0x46, 0xe5);
     if (group == QLatin1String("Reshape")) return QColor(0x78, 0x71, 0x6c);
+    if (group == QLatin1String("Transformer")) return QColor(0x0d, 0x94, 0x88);
     return QColor(0x6b, 0x72, 0x80);
 }
 

@@ -90,6 +90,13 @@ QString keyParamsText(const Node& node, const LayerSpec* spec, int classes) {
     }
     if (t == "Dropout" || t == "Dropout2d") return QStringLiteral("p ") + text(value(node, spec, "p"));
     if (t == "LeakyReLU") return QStringLiteral("slope ") + text(value(node, spec, "negative_slope"));
+    if (t == "PatchEmbed")
+        return QStringLiteral("patch ") + square(value(node, spec, "patch_size")) + QStringLiteral(" \u2192 ") +
+               text(value(node, spec, "embed_dim")) + QStringLiteral(" wide");
+    if (t == "MultiheadAttention") return text(value(node, spec, "num_heads")) + QStringLiteral(" heads");
+    if (t == "TokenPool")
+        return value(node, spec, "mode") == "mean" ? QStringLiteral("mean of tokens") : QStringLiteral("class token");
+    if (t == "LayerNorm" && value(node, spec, "normalized_shape") == "last") return QStringLiteral("per token");
     return explicitParams(node, spec);
 }
 

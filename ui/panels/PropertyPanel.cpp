@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -223,6 +224,16 @@ void PropertyPanel::rebuildParams(const LayerSpec* spec) {
             paramsForm_->addRow(row.label, spin);
             break;
         }
+        case ParamKind::Choice: {
+            auto* combo = new QComboBox;
+            for (const std::string& c : p.choices) combo->addItem(QString::fromStdString(c));
+            combo->setToolTip(help);
+            connect(combo, &QComboBox::currentTextChanged, this,
+                    [this, name](const QString& v) { commit(name, v.toStdString()); });
+            row.editor = combo;
+            paramsForm_->addRow(row.label, combo);
+            break;
+        }
         case ParamKind::Bool: {
             auto* check = new QCheckBox;
             check->setToolTip(help);
@@ -271,7 +282,9 @@ void PropertyPanel::refresh() {
         ParamRow& row = rows_[name];
         const nlohmann::json value = currentValue(row.spec);
         const QSignalBlocker blockEditor(row.editor);
-        if (auto* check = qobject_cast<QCheckBox*>(row.editor)) {
+        if (auto* combo = qobject_cast<QComboBox*>(row.editor)) {
+            combo->setCurrentText(value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString());
+        } else if (auto* check = qobject_cast<QCheckBox*>(row.editor)) {
             check->setChecked(value.is_boolean() ? value.get<bool>() : false);
         } else if (auto* dspin = qobject_cast<QDoubleSpinBox*>(row.editor)) {
             dspin->setValue(value.is_number() ? value.get<double>() : row.spec.min);

@@ -153,7 +153,10 @@ void TrainingPanel::onStateChanged(TrainingSession::State state) {
 void TrainingPanel::onLoading(qint64 done, qint64 total) {
     if (total <= 0) return;
     progress_->setValue(int(kProgressSteps * done / total));
-    progress_->setFormat(tr("loading images %1/%2").arg(formatCount(done), formatCount(total)));
+    QString format = tr("loading images %1/%2").arg(formatCount(done), formatCount(total));
+    const QString eta = clockDuration(loadingEta_.update(done, total));
+    if (!eta.isEmpty()) format += kSep + tr("ETA %1").arg(eta);
+    progress_->setFormat(format);
 }
 
 void TrainingPanel::onBatch(const BatchEvent& e) {

@@ -10,6 +10,7 @@
 
 #include <vector>
 
+#include "data/LoadingEta.h"
 #include "train/TrainConfig.h"
 #include "training/TrainingSession.h"
 
@@ -87,6 +88,7 @@ private:
     RatePlot* ratePlot_ = nullptr;
     QTimer textTimer_;
     BatchEvent last_;          // the newest batch, shown at the next text refresh
+    LoadingEta loadingEta_;    // of a folder's first decoding pass, which can take minutes
     bool haveBatch_ = false;
     bool textDirty_ = false;
     QString lastError_, lastRunPath_;

@@ -3,6 +3,10 @@
 #include <QComboBox>
 #include <QCryptographicHash>
 #include <QFormLayout>
+#include <QHBoxLayout>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QThread>
@@ -13,6 +17,7 @@
 
 #include "compile/Precision.h"
 #include "data/Augmentation.h"
+#include "training/AugmentPreviewGrid.h"
 #include "training/TransferSettingsBox.h"
 #include "widgets/FloatSpinBox.h"
 
@@ -104,26 +109,8 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
                               "(wide convolutions and Linear layers). This CPU: %1")
                                .arg(QString::fromStdString(cpuPrecisionSupport().describe())));
 
-    auto* layout = new QVBoxLayout(this);
-    auto* form = new QFormLayout;
-    layout->addLayout(form);
-    transfer_ = new TransferSettingsBox(this);
-    layout->addWidget(transfer_);
-    layout->addStretch(1);
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->addRow(tr("Epochs"), epochs_);
-    form->addRow(tr("Batch size"), batchSize_);
-    form->addRow(tr("Optimizer"), optimizer_);
-    form->addRow(tr("Learning rate"), lr_);
-    form->addRow(tr("Momentum"), momentum_);
-    form->addRow(tr("Weight decay"), weightDecay_);
-    form->addRow(tr("Schedule"), schedule_);
-    form->addRow(tr("Augmentation"), augment_);
-    form->addRow(tr("Class weights"), classWeights_);
-    form->addRow(tr("Sampler"), sampler_);
-    form->addRow(tr("Seed"), seed_);
-    form->addRow(tr("Threads"), threads_);
-    form->addRow(tr("Precision"), precision_);
+    preview_ = new AugmentPreviewGrid(this);
+    buildLayout();
 
     setConfig(TrainConfig());
 
@@ -139,10 +126,51 @@ TrainingSettingsPanel::TrainingSettingsPanel(QWidget* parent) : QWidget(parent) 
     for (QComboBox* box : {optimizer_, schedule_, classWeights_, sampler_, precision_})
         connect(box, qOverload<int>(&QComboBox::currentIndexChanged), this, changed);
     connect(transfer_, &TransferSettingsBox::edited, this, changed);
+    connect(augment_, &QComboBox::currentTextChanged, this, &TrainingSettingsPanel::updatePreview);
+    connect(seed_, qOverload<int>(&QSpinBox::valueChanged), this, &TrainingSettingsPanel::updatePreview);
+    connect(findLr_, &QPushButton::clicked, this, &TrainingSettingsPanel::findLearningRateRequested);
     // Remembered at once: another design may be opened before anything is trained.
     connect(this, &TrainingSettingsPanel::configChanged, this, [this] {
         if (!designKey_.isEmpty()) save(designKey_);
     });
+}
+
+// The form and the transfer box in a scroll area. It scrolls rather than setting a minimum
+// height: with the preview grid the form is taller than the dock area of a small window, and a
+// minimum would push the window past the screen.
+void TrainingSettingsPanel::buildLayout() {
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    outer->addWidget(scroll);
+    auto* content = new QWidget(scroll);
+    scroll->setWidget(content);
+    auto* layout = new QVBoxLayout(content);
+    auto* form = new QFormLayout;
+    layout->addLayout(form);
+    transfer_ = new TransferSettingsBox(this);
+    layout->addWidget(transfer_);
+    layout->addStretch(1);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("Epochs"), epochs_);
+    form->addRow(tr("Batch size"), batchSize_);
+    form->addRow(tr("Optimizer"), optimizer_);
+    form->addRow(tr("Learning rate"), learningRateRow());
+    form->addRow(tr("Momentum"), momentum_);
+    form->addRow(tr("Weight decay"), weightDecay_);
+    form->addRow(tr("Schedule"), schedule_);
+    form->addRow(tr("Augmentation"), augment_);
+    form->addRow(preview_);  // both columns: a slim dock holds the grid
+    form->addRow(tr("Class weights"), classWeights_);
+    form->addRow(tr("Sampler"), sampler_);
+    form->addRow(tr("Seed"), seed_);
+    form->addRow(tr("Threads"), threads_);
+    form->addRow(tr("Precision"), precision_);
+    // As wide as the form needs (the dock then is, as without scrolling); only height scrolls.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(content->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
 }
 
 TrainConfig TrainingSettingsPanel::config(const TrainConfig& base) const {
@@ -187,6 +215,26 @@ void TrainingSettingsPanel::setConfig(const TrainConfig& c) {
     transfer_->showConfig(c);
     updating_ = false;
     updateEnabled();
+    updatePreview();
+}
+
+void TrainingSettingsPanel::updatePreview() {
+    if (preview_) preview_->setAugment(augment_->currentText(), uint64_t(seed_->value()));
+}
+
+// The learning rate's field with "Find…" beside it.
+QWidget* TrainingSettingsPanel::learningRateRow() {
+    auto* row = new QWidget(this);
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    lr_->setParent(row);
+    layout->addWidget(lr_, 1);
+    findLr_ = new QPushButton(tr("Find\u2026"), row);
+    findLr_->setToolTip(tr("Find learning rate: a short training of the design with the learning rate rising from "
+                           "1e-7 suggests one (nothing of it is kept)"));
+    findLr_->setAccessibleName(tr("Find learning rate"));
+    layout->addWidget(findLr_);
+    return row;
 }
 
 QString TrainingSettingsPanel::settingsGroup(const QString& designKey) {
@@ -256,7 +304,7 @@ void TrainingSettingsPanel::setReadOnly(bool readOnly) {
 void TrainingSettingsPanel::updateEnabled() {
     for (QWidget* w : std::initializer_list<QWidget*>{epochs_, batchSize_, optimizer_, lr_, weightDecay_, schedule_,
                                                       augment_, classWeights_, sampler_, seed_, threads_,
-                                                      precision_})
+                                                      precision_, findLr_})
         w->setEnabled(!readOnly_);
     // Only SGD uses momentum (Adam and AdamW keep their own moment estimates).
     const bool sgd = optimizer_->currentText() == QLatin1String("sgd");

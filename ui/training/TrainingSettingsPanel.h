@@ -1,7 +1,9 @@
 #pragma once
 // The training settings form: epochs, batch size, optimizer, learning rate, momentum, weight
 // decay, schedule, augmentation, class weights, sampler, seed, threads and precision, and the transfer settings (the
-// run to start from, restat, the frozen layers: TransferSettingsBox). Fills the settings fields
+// run to start from, restat, the frozen layers: TransferSettingsBox), with two aids: under the
+// augmentation, a grid of what training sees of an image under it (AugmentPreviewGrid), and
+// beside the learning rate, "Find…" for the learning-rate finder. Fills the settings fields
 // of a TrainConfig (never the data or run paths, which belong to the dataset panel and the main
 // window) and remembers them per design in QSettings: on load()/save(), and after every user
 // edit for the design last loaded, so that switching designs keeps what was set for each.
@@ -12,10 +14,12 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QPushButton;
 class QSpinBox;
 
 namespace strata {
 
+class AugmentPreviewGrid;
 class FloatSpinBox;
 class TransferSettingsBox;
 
@@ -51,18 +55,28 @@ public:
     QComboBox* optimizerBox() const { return optimizer_; }
     FloatSpinBox* learningRateBox() const { return lr_; }
     QSpinBox* threadsBox() const { return threads_; }
+    QSpinBox* seedBox() const { return seed_; }
     QComboBox* precisionBox() const { return precision_; }
     QComboBox* augmentBox() const { return augment_; }  // editable: any +-joined set
     QComboBox* classWeightsBox() const { return classWeights_; }
     QComboBox* samplerBox() const { return sampler_; }
     TransferSettingsBox* transferBox() const { return transfer_; }
+    // Follows the augmentation and seed fields; its image and Input size are set from outside.
+    AugmentPreviewGrid* augmentPreview() const { return preview_; }
+    // "Find…" beside the learning rate: asks for the learning-rate finder.
+    QPushButton* findLearningRateButton() const { return findLr_; }
 
 signals:
     // The user changed a setting (not emitted by setConfig() or load()).
     void configChanged();
+    // The user asked for the learning-rate finder ("Find…").
+    void findLearningRateRequested();
 
 private:
+    void buildLayout();
     void updateEnabled();
+    void updatePreview();
+    QWidget* learningRateRow();
 
     QSpinBox* epochs_ = nullptr;
     QSpinBox* batchSize_ = nullptr;
@@ -78,6 +92,8 @@ private:
     QSpinBox* threads_ = nullptr;
     QComboBox* precision_ = nullptr;  // fp32, bf16, auto
     TransferSettingsBox* transfer_ = nullptr;
+    AugmentPreviewGrid* preview_ = nullptr;
+    QPushButton* findLr_ = nullptr;
     QString designKey_;  // of the last load(): where user edits are saved
     bool readOnly_ = false;
     bool updating_ = false;  // inside setConfig(): no configChanged()

@@ -30,6 +30,8 @@ std::vector<LayerSpec> ioLayers() {
         const std::string want = knowsClasses ? std::to_string(p.i("classes")) : "classes";
         const std::string expects = "Output expects logits [N, " + want + "] (one per class) but receives " +
                                     shapeToString(s) + "; ";
+        if (s.size() == 2)
+            throw ShapeError{expects + "end the design with a TokenPool and a Linear with out_features \"classes\""};
         if (s.size() != 1) throw ShapeError{expects + "end the design with Flatten and a Linear with out_features \"classes\""};
         if (knowsClasses && s[0] != p.i("classes"))
             throw ShapeError{expects + "set the last Linear's out_features to \"classes\""};

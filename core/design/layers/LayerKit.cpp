@@ -39,20 +39,42 @@ ParamSpec requiredIntOrClasses(const std::string& name, double min, double max, 
     return make(name, ParamKind::IntOrClasses, nullptr, min, max, help);
 }
 
+ParamSpec choiceParam(const std::string& name, const std::string& def, std::vector<std::string> choices,
+                      const std::string& help) {
+    ParamSpec p = make(name, ParamKind::Choice, def, 0, 0, help);
+    p.choices = std::move(choices);
+    return p;
+}
+
 double below(double v) { return std::nextafter(v, -std::numeric_limits<double>::infinity()); }
 double above(double v) { return std::nextafter(v, std::numeric_limits<double>::infinity()); }
 
-const Shape& requireImage(const Shape& in, const std::string& type, const std::string& hint) {
+const Shape& requireImage(const Shape& in, const std::string& type, const std::string& hint,
+                          const std::string& tokenHint) {
+    if (in.size() == 2)
+        throw ShapeError{type + " expects an image input [N, C, H, W] but receives tokens " + shapeToString(in) +
+                         "; " + tokenHint};
     if (in.size() != 3)
         throw ShapeError{type + " expects an image input [N, C, H, W] but receives " + shapeToString(in) + "; " +
                          hint};
     return in;
 }
 
-const Shape& requireFlat(const Shape& in, const std::string& type, const std::string& hint) {
+const Shape& requireFlat(const Shape& in, const std::string& type, const std::string& hint,
+                         const std::string& tokenHint) {
+    if (in.size() == 2)
+        throw ShapeError{type + " expects a flat input [N, F] but receives tokens " + shapeToString(in) + "; " +
+                         tokenHint};
     if (in.size() != 1)
         throw ShapeError{type + " expects a flat input [N, F] but receives " + shapeToString(in) + "; " + hint};
     return in;
+}
+
+const Shape& requireTokens(const Shape& in, const std::string& type) {
+    if (in.size() == 2) return in;
+    const std::string fix = in.size() == 3 ? "add PatchEmbed before it to cut the image into patch tokens"
+                                           : "take its input from before the TokenPool or Flatten that made it flat";
+    throw ShapeError{type + " needs tokens [N, T, D] but receives " + shapeToString(in) + "; " + fix};
 }
 
 int64_t mulSat(int64_t a, int64_t b) {

@@ -38,7 +38,7 @@ std::vector<LayerSpec> mergeLayers() {
         Shape out = in.at(0);
         if (out.size() != 1 && out.size() != 3)
             throw ShapeError{"Concat needs image inputs [N, C, H, W] or flat inputs [N, F] but receives " +
-                             portShape(in, 0)};
+                             portShape(in, 0) + (out.size() == 2 ? "; pool the tokens with a TokenPool first" : "")};
         for (std::size_t i = 1; i < in.size(); ++i) {
             if (in[i].size() != out.size())
                 throw ShapeError{"Concat needs all inputs images [N, C, H, W] or all flat [N, F] but receives " +

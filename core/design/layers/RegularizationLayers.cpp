@@ -17,7 +17,7 @@ std::vector<LayerSpec> regularizationLayers() {
     dropout2d.description = "Zeroes whole channels with probability p while training";
     dropout2d.params = {floatParam("p", 0.5, 0, below(1), "probability of zeroing a channel (below 1)")};
     dropout2d.inferShape = [](const std::vector<Shape>& in, const ResolvedParams&) {
-        return requireImage(in.at(0), "Dropout2d", "use Dropout on flat inputs");
+        return requireImage(in.at(0), "Dropout2d", "use Dropout on flat inputs", "use Dropout on tokens");
     };
 
     return {dropout, dropout2d};
