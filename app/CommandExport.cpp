@@ -11,7 +11,7 @@ namespace strata::cli {
 int exportCommand(const Args& args) {
     Options opts("export", "RUN.h5 --onnx OUT.onnx",
                  "Writes the trained network of a run as an ONNX model (opset " + std::to_string(kOnnxOpset) +
-                     ")\nfor other runtimes (checked with OpenCV's dnn module).\n"
+                     ")\nfor other runtimes (checked with ONNX Runtime, and OpenCV's dnn module for convolutional designs).\n"
                      "Input \"input\": float [N, C, H, W], the image resized to the design's Input and\n"
                      "scaled to [0, 1]; the training set's mean/std normalization is inside the model.\n"
                      "Output \"probabilities\": [N, classes], softmax as in strata predict. The model's\n"

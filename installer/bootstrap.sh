@@ -35,6 +35,18 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# ONNX Runtime for the export tests (OpenCV 4.6 cannot run the token layers' graphs): the npm
+# package carries its Linux x64 library. --ignore-scripts skips its install script, which would
+# fetch optional GPU parts from outside the npm registry. Without it the tests that need it skip.
+ort_package=onnxruntime-node@1.30.0
+install_onnxruntime() {
+  local dir="$build/onnxruntime-node"
+  grep -qs '"version": "1.30.0"' "$dir/node_modules/onnxruntime-node/package.json" && return 0
+  echo "installing $ort_package into build/onnxruntime-node (npm)"
+  npm install --prefix "$dir" --ignore-scripts --no-audit --no-fund --silent "$ort_package" >/dev/null ||
+    echo "warning: npm could not install $ort_package; the ONNX Runtime export checks will skip" >&2
+}
+
 build_all() {
   if [ ! -f "$build/build.ninja" ]; then
     echo "configuring build/ (Release, Ninja)"
@@ -59,8 +71,10 @@ case "$mode" in
     exec "$build/app/strata" "${args[@]}"
     ;;
   test)
+    command -v npm >/dev/null || packages+=(nodejs npm)
     install_missing
     build_all
+    install_onnxruntime
     cd "$build"
     exec ctest --output-on-failure --timeout 900 "$@"
     ;;

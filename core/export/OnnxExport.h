@@ -3,7 +3,8 @@
 // Torch-free: the model is built from the run file alone (the design JSON, /config and the
 // /checkpoint arrays), so the command line and the studio can call it directly.
 //
-// The exported model (opset kOnnxOpset, IR version 7; the op set OpenCV 4.6's dnn module reads):
+// The exported model (opset kOnnxOpset, IR version 7; convolutional designs use only the ops
+// OpenCV 4.6's dnn module reads; token layers need a full runtime such as ONNX Runtime):
 //  - input "input": float [N, C, H, W], N dynamic, the image preprocessed per docs/ARCHITECTURE.md §6 up
 //    to the [0, 1] scaling (decode, Input channels in gray or RGB order, bilinear resize to
 //    H x W, divide by 255). The per-channel mean/std normalization is the graph's first two

@@ -38,8 +38,9 @@ void conv2d(LayerContext& c) {
     setAttr(n, "pads", std::vector<int64_t>{pad, pad, pad, pad});
 }
 
-// torch Linear: y = x W^T + b, W of [out, in]: Gemm with transB.
+// torch Linear: y = x W^T + b, W of [out, in]: Gemm with transB on features [N, F].
 void linear(LayerContext& c) {
+    if (c.node.inputs.at(0).size() == 2) return linearOnTokens(c);
     const int64_t out = c.node.params.i("out_features");
     std::vector<std::string> in{c.inputs.at(0), c.weights.add(c.graph, c.node.id, "weight", {out, inChannels(c)})};
     if (c.node.params.b("bias")) in.push_back(c.weights.add(c.graph, c.node.id, "bias", {out}));
@@ -108,6 +109,7 @@ const LayerEmitter* findLayerEmitter(const std::string& type) {
         addBasicEmitters(t);
         addPoolEmitters(t);
         addNormEmitters(t);
+        addTokenEmitters(t);
         return t;
     }();
     auto it = table.find(type);

@@ -48,5 +48,9 @@ const LayerEmitter* findLayerEmitter(const std::string& type);
 void addBasicEmitters(std::map<std::string, LayerEmitter>& table);  // conv, dense, activations, merge, reshape, dropout
 void addPoolEmitters(std::map<std::string, LayerEmitter>& table);
 void addNormEmitters(std::map<std::string, LayerEmitter>& table);
+void addTokenEmitters(std::map<std::string, LayerEmitter>& table);  // PatchEmbed, attention, ...
+
+// torch Linear on tokens [N, T, D] (the basic Linear emitter hands tokens to it).
+void linearOnTokens(LayerContext& c);
 
 }  // namespace strata::onnxexport

@@ -1,6 +1,8 @@
-// End to end: `strata export RUN.h5 --onnx OUT.onnx` on trained runs, checked by an independent
-// runtime (OpenCV's dnn module) against `strata predict`, and by the Python onnx checker.
-// The designs together use every layer type of docs/ARCHITECTURE.md §5 (see zooDesign).
+// End to end: `strata export RUN.h5 --onnx OUT.onnx` on trained runs, checked by independent
+// runtimes against `strata predict` (OpenCV's dnn module for the convolutional designs, ONNX
+// Runtime for all), and by the Python onnx checker. The designs together use every layer type
+// of docs/ARCHITECTURE.md §5 (zooDesign, and tokenZooDesign for the transformer layers, which
+// OpenCV 4.6 cannot run).
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -55,9 +57,48 @@ QByteArray zooDesign() {
   {"from": "fc", "to": "out"}]})";
 }
 
-// The transformer layers (PatchEmbed, attention, ...) have no ONNX mapping yet: their export is
-// refused naming the node (tests/e2e/test_token_designs.cpp) until it is written.
-bool isTokenLayer(const strata::LayerSpec& spec) { return spec.group == "Transformer"; }
+// Every transformer layer in one small gray design, pre-norm blocks as in vit-tiny: patches, class
+// token, positions, LayerNorm "last", attention (2 heads; 1 head without bias), an MLP on
+// tokens (Linear, GELU, Dropout), residual Adds, both TokenPool modes joined by a Concat.
+QByteArray tokenZooDesign() {
+    return R"({"format": "strata.design/1", "name": "token-zoo", "nodes": [
+  {"id": "in", "type": "Input", "params": {"channels": 1, "height": 16, "width": 16}},
+  {"id": "patch", "type": "PatchEmbed", "params": {"patch_size": 4, "embed_dim": 8}},
+  {"id": "cls", "type": "ClassToken"},
+  {"id": "pos", "type": "PositionEmbedding"},
+  {"id": "ln1", "type": "LayerNorm", "params": {"normalized_shape": "last"}},
+  {"id": "attn", "type": "MultiheadAttention", "params": {"num_heads": 2}},
+  {"id": "res1", "type": "Add"},
+  {"id": "ln2", "type": "LayerNorm", "params": {"normalized_shape": "last", "elementwise_affine": false}},
+  {"id": "up", "type": "Linear", "params": {"out_features": 16}},
+  {"id": "gelu", "type": "GELU"},
+  {"id": "drop", "type": "Dropout", "params": {"p": 0.1}},
+  {"id": "down", "type": "Linear", "params": {"out_features": 8}},
+  {"id": "res2", "type": "Add"},
+  {"id": "attn2", "type": "MultiheadAttention", "params": {"num_heads": 1, "bias": false}},
+  {"id": "first", "type": "TokenPool", "params": {"mode": "cls"}},
+  {"id": "mean", "type": "TokenPool", "params": {"mode": "mean"}},
+  {"id": "cat", "type": "Concat"},
+  {"id": "fc", "type": "Linear", "params": {"out_features": "classes"}},
+  {"id": "out", "type": "Output"}],
+ "edges": [
+  {"from": "in", "to": "patch"}, {"from": "patch", "to": "cls"}, {"from": "cls", "to": "pos"},
+  {"from": "pos", "to": "ln1"}, {"from": "ln1", "to": "attn"},
+  {"from": "pos", "to": "res1", "port": 0}, {"from": "attn", "to": "res1", "port": 1},
+  {"from": "res1", "to": "ln2"}, {"from": "ln2", "to": "up"}, {"from": "up", "to": "gelu"},
+  {"from": "gelu", "to": "drop"}, {"from": "drop", "to": "down"},
+  {"from": "res1", "to": "res2", "port": 0}, {"from": "down", "to": "res2", "port": 1},
+  {"from": "res2", "to": "attn2"}, {"from": "attn2", "to": "first"}, {"from": "attn2", "to": "mean"},
+  {"from": "first", "to": "cat", "port": 0}, {"from": "mean", "to": "cat", "port": 1},
+  {"from": "cat", "to": "fc"}, {"from": "fc", "to": "out"}]})";
+}
+
+QSet<QString> layerTypesOf(const QByteArray& design) {
+    QSet<QString> used;
+    for (const auto& n : QJsonDocument::fromJson(design).object()["nodes"].toArray())
+        used << n.toObject()["type"].toString();
+    return used;
+}
 
 }  // namespace
 
@@ -69,9 +110,10 @@ class OnnxExportTest : public QObject {
 
     QString path(const QString& name) const { return tmp_.filePath(name); }
 
-    // Trains `design` on `data`, exports the run and compares ONNX with strata predict.
+    // Trains `design` on `data`, exports the run and compares ONNX with strata predict: by
+    // OpenCV unless `tokens` (then ONNX Runtime only), and by ONNX Runtime whenever installed.
     // One epoch at a high learning rate: enough for confident, non-uniform probabilities.
-    void trainExportCompare(const QString& name, const QByteArray& design, const QString& data) {
+    void trainExportCompare(const QString& name, const QByteArray& design, const QString& data, bool tokens = false) {
         const QString designFile = writeText(path(name + ".strata.json"), design);
         const QString run = path(name + ".h5"), onnx = path(name + ".onnx");
         StrataRun r = runStrataCommand({"train", designFile, "--data", data, "--epochs", "1", "--lr", "0.01",
@@ -84,7 +126,16 @@ class OnnxExportTest : public QObject {
         QVERIFY(QDir(tmp_.path()).entryList({"*.tmp-*"}).isEmpty());  // the atomic write left no temp
         exported_ << onnx;
 
-        const QString failure = onnxAgreesWithPredict(name, onnx, run, someImages(data, 3), 9);
+        if (!tokens) {
+            const QString failure = onnxAgreesWithPredict(name, onnx, run, someImages(data, 3), 9);
+            QVERIFY2(failure.isEmpty(), qPrintable(failure));
+        }
+        if (const QString missing = ortMissingReason(); !missing.isEmpty()) {
+            if (tokens) QSKIP(qPrintable(missing));
+            qInfo("%s", qPrintable(missing));
+            return;
+        }
+        const QString failure = onnxAgreesWithPredict(name, onnx, run, someImages(data, 3), 9, OnnxRuntime::Ort);
         QVERIFY2(failure.isEmpty(), qPrintable(failure));
     }
 
@@ -98,7 +149,7 @@ private slots:
 
     void everyLayerTypeHasAnOnnxMapping() {
         for (const strata::LayerSpec* spec : strata::LayerRegistry::instance().all())
-            if (!isTokenLayer(*spec)) QVERIFY2(strata::onnxSupportsLayer(spec->type), spec->type.c_str());
+            QVERIFY2(strata::onnxSupportsLayer(spec->type), spec->type.c_str());
         QVERIFY(!strata::onnxSupportsLayer("Softmax2d"));
     }
 
@@ -109,14 +160,15 @@ private slots:
     }
 
     void everyLayerTypeMatchesPredict() {
-        // Covers the registry: a layer type added later must join this design (or get its own test).
-        const auto design = QJsonDocument::fromJson(zooDesign()).object();
-        QSet<QString> used;
-        for (const auto& n : design["nodes"].toArray()) used << n.toObject()["type"].toString();
+        // Covers the registry: a layer type added later must join one of the two designs (or get
+        // its own test).
+        const QSet<QString> used = layerTypesOf(zooDesign()) + layerTypesOf(tokenZooDesign());
         for (const strata::LayerSpec* spec : strata::LayerRegistry::instance().all())
-            if (!isTokenLayer(*spec)) QVERIFY2(used.contains(QString::fromStdString(spec->type)), spec->type.c_str());
+            QVERIFY2(used.contains(QString::fromStdString(spec->type)), spec->type.c_str());
         trainExportCompare("zoo", zooDesign(), path("rgb"));
     }
+
+    void everyTokenLayerTypeMatchesPredict() { trainExportCompare("token-zoo", tokenZooDesign(), path("gray"), true); }
 
     void metadataRecordsClassesAndPreprocessing() {
         QVERIFY(QFileInfo::exists(path("zoo.onnx")));

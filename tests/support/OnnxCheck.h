@@ -1,13 +1,20 @@
 #pragma once
-// Checks of an exported ONNX model against `strata predict`, with OpenCV's dnn module as the
-// independent runtime, and with the Python onnx package's checker when it is installed.
+// Checks of an exported ONNX model against `strata predict`, with an independent runtime —
+// OpenCV's dnn module for convolutional designs, ONNX Runtime (the npm package
+// onnxruntime-node, run by tests/support/ort_predict.mjs) for any design, token layers
+// included — and with the Python onnx package's checker when it is installed.
 // Header-only: only the ONNX tests include it (and link opencv_dnn).
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QMap>
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QStandardPaths>
 #include <QStringList>
+#include <QTemporaryFile>
 
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -16,6 +23,7 @@
 #include <cmath>
 
 #include "export/OnnxExport.h"
+#include "train/TrainedModel.h"
 #include "support/StrataProcess.h"
 
 namespace strata::test {
@@ -52,20 +60,88 @@ inline QStringList jsonStrings(const std::string& text) {
     return list;
 }
 
+// The ONNX Runtime the tests use: installed by installer/bootstrap.sh test into the build tree
+// (build/onnxruntime-node), or wherever STRATA_ORT_MODULES (a node_modules folder) points.
+inline constexpr const char* kOrtPackage = "onnxruntime-node@1.30.0";
+
+inline QString ortModulesDir() {
+    const QString env = QProcessEnvironment::systemEnvironment().value("STRATA_ORT_MODULES");
+    if (!env.isEmpty()) return env;
+    return QFileInfo(QStringLiteral(STRATA_BIN)).dir().filePath("../onnxruntime-node/node_modules");
+}
+
+// "" when node and the onnxruntime-node package are there, else why not and how to get them
+// (the ONNX Runtime checks QSKIP with this message).
+inline QString ortMissingReason() {
+    const QString install = QString("; installer/bootstrap.sh test installs it, or run: npm install --prefix "
+                                    "build/onnxruntime-node --ignore-scripts %1").arg(kOrtPackage);
+    if (QStandardPaths::findExecutable("node").isEmpty()) return "ONNX Runtime check: node is not installed" + install;
+    if (!QFileInfo::exists(ortModulesDir() + "/onnxruntime-node/package.json"))
+        return "ONNX Runtime check: " + QDir::cleanPath(ortModulesDir()) + " has no onnxruntime-node" + install;
+    return {};
+}
+
+enum class OnnxRuntime { OpenCv, Ort };
+
+// The model's output on `blob` ([N, C, H, W] float32) by ONNX Runtime, as a [N, classes] matrix;
+// an empty matrix and `failure` set when it does not run.
+inline cv::Mat runOrt(const QString& onnxPath, const cv::Mat& blob, QString& failure) {
+    auto fail = [&failure](const QString& why) {
+        failure = "ONNX Runtime: " + why;
+        return cv::Mat();
+    };
+    QTemporaryFile input(QDir::tempPath() + "/strata-ort-XXXXXX.f32");
+    const qint64 bytes = qint64(blob.total() * sizeof(float));
+    if (!input.open() || input.write(reinterpret_cast<const char*>(blob.ptr<float>()), bytes) != bytes ||
+        !input.flush())
+        return fail("cannot write the input file " + input.fileName());
+    QStringList args{QStringLiteral(STRATA_SOURCE_DIR "/tests/support/ort_predict.mjs"), ortModulesDir(), onnxPath,
+                     input.fileName()};
+    for (int d = 0; d < 4; ++d) args << QString::number(blob.size[d]);
+    QProcess p;
+    p.start(QStandardPaths::findExecutable("node"), args);
+    if (!p.waitForFinished(120000)) return fail("timed out");
+    const QByteArray out = p.readAllStandardOutput();
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return fail(QString::fromUtf8(p.readAllStandardError()));
+    const QJsonObject result = QJsonDocument::fromJson(out).object();
+    const QJsonArray dims = result["dims"].toArray(), values = result["probabilities"].toArray();
+    if (dims.size() != 2 || values.size() != dims[0].toInt() * dims[1].toInt())
+        return fail("unexpected output " + QString::fromUtf8(out.left(200)));
+    cv::Mat probabilities(dims[0].toInt(), dims[1].toInt(), CV_32F);
+    for (int i = 0; i < values.size(); ++i) probabilities.ptr<float>()[i] = float(values[i].toDouble());
+    return probabilities;
+}
+
+// The model's output on `blob` by OpenCV's dnn module; `failure` set when it does not run.
+inline cv::Mat runOpenCv(const QString& onnxPath, const cv::Mat& blob, QString& failure) {
+    try {
+        cv::dnn::Net net = cv::dnn::readNetFromONNX(onnxPath.toStdString());
+        net.setInput(blob);
+        return net.forward().clone();
+    } catch (const cv::Exception& e) {
+        failure = QString("OpenCV: ") + e.what();
+        return {};
+    }
+}
+
 // The outcome of one model checked on a set of images.
 struct OnnxComparison {
     QString failure;        // empty when everything agreed
     double maxDifference = 0;  // largest |p_onnx - p_predict| over images and classes
+    double exactDifference = 0;  // the same against TrainedModel::predict unrounded (predict prints 4 decimals)
     double meanTop = 0;        // mean top-1 probability: how far the model is from uniform
     int images = 0;
 };
 
-// Runs the ONNX file with OpenCV on `images` (one batch, so the batch dimension is dynamic),
+// Runs the ONNX file with `runtime` on `images` (one batch, so the batch dimension is dynamic),
 // preprocessed only from the model's metadata as a user of the file would (decode, channel
 // order, bilinear resize, scale to [0, 1]), and compares with `strata predict` on the run:
-// equal top-1 classes, probabilities within `tolerance` (predict prints 4 decimals).
+// equal top-1 classes, probabilities within `tolerance` (predict prints 4 decimals), and within
+// 1e-5 of the unrounded probabilities (float32 rounding; a wrong op shows far above it).
 inline OnnxComparison compareOnnxWithPredict(const QString& onnxPath, const QString& runPath,
-                                             const QStringList& images, double tolerance = 1e-4) {
+                                             const QStringList& images, OnnxRuntime runtime = OnnxRuntime::OpenCv,
+                                             double tolerance = 1e-4) {
     OnnxComparison r;
     std::map<std::string, std::string> meta;
     try {
@@ -91,18 +167,15 @@ inline OnnxComparison compareOnnxWithPredict(const QString& onnxPath, const QStr
         if (img.empty()) return {"cannot read " + path};
         decoded.push_back(img);
     }
-    cv::Mat probabilities;
-    try {
-        cv::dnn::Net net = cv::dnn::readNetFromONNX(onnxPath.toStdString());
-        // imread gives BGR: swapRB makes it the RGB order the model was trained on.
-        net.setInput(cv::dnn::blobFromImages(decoded, 1.0 / 255.0, cv::Size(width, height), cv::Scalar(),
-                                             /*swapRB=*/rgb, /*crop=*/false));
-        probabilities = net.forward();
-    } catch (const cv::Exception& e) {
-        return {QString("OpenCV: ") + e.what()};
-    }
+    // imread gives BGR: swapRB makes it the RGB order the model was trained on.
+    const cv::Mat blob = cv::dnn::blobFromImages(decoded, 1.0 / 255.0, cv::Size(width, height), cv::Scalar(),
+                                                 /*swapRB=*/rgb, /*crop=*/false);
+    QString failure;
+    const cv::Mat probabilities =
+        runtime == OnnxRuntime::Ort ? runOrt(onnxPath, blob, failure) : runOpenCv(onnxPath, blob, failure);
+    if (!failure.isEmpty()) return {failure};
     if (probabilities.dims != 2 || probabilities.rows != images.size() || probabilities.cols != classes.size())
-        return {QString("OpenCV output is not [%1, %2]").arg(images.size()).arg(classes.size())};
+        return {QString("the runtime's output is not [%1, %2]").arg(images.size()).arg(classes.size())};
 
     for (int i = 0; i < images.size(); ++i) {
         if (!expected.contains(images[i])) return {"strata predict printed no line for " + images[i]};
@@ -121,6 +194,17 @@ inline OnnxComparison compareOnnxWithPredict(const QString& onnxPath, const QStr
                                  .arg(images[i], classes[c]).arg(row[c]).arg(want.probability.value(classes[c]));
         }
     }
+    // The unrounded figure, from the model strata predict uses, loaded in this process.
+    const strata::TrainedModel model(runPath.toStdString());
+    for (int i = 0; i < images.size(); ++i) {
+        const strata::Prediction exact = model.predict(images[i].toStdString(), int(classes.size()));
+        for (const auto& [name, p] : exact.top) {
+            const int c = int(classes.indexOf(QString::fromStdString(name)));
+            if (c >= 0) r.exactDifference = std::max(r.exactDifference, std::abs(double(probabilities.at<float>(i, c)) - p));
+        }
+    }
+    if (r.exactDifference > 1e-5)
+        r.failure += QString("unrounded probabilities differ by up to %1 from the run's").arg(r.exactDifference);
     r.images = images.size();
     return r;
 }
@@ -128,10 +212,12 @@ inline OnnxComparison compareOnnxWithPredict(const QString& onnxPath, const QStr
 // compareOnnxWithPredict on `images`, logged under `name`; "" when the model agreed with
 // predict on exactly `expectedImages` images, else what went wrong.
 inline QString onnxAgreesWithPredict(const QString& name, const QString& onnxPath, const QString& runPath,
-                                     const QStringList& images, int expectedImages) {
-    const OnnxComparison c = compareOnnxWithPredict(onnxPath, runPath, images);
-    qInfo("%s: %d images, mean top-1 probability %.3f, max |p_onnx - p_predict| = %.2g", qPrintable(name), c.images,
-          c.meanTop, c.maxDifference);
+                                     const QStringList& images, int expectedImages,
+                                     OnnxRuntime runtime = OnnxRuntime::OpenCv) {
+    const OnnxComparison c = compareOnnxWithPredict(onnxPath, runPath, images, runtime);
+    qInfo("%s (%s): %d images, mean top-1 probability %.3f, max |p_onnx - p_predict| = %.2g (unrounded %.2g)",
+          qPrintable(name), runtime == OnnxRuntime::Ort ? "ONNX Runtime" : "OpenCV", c.images, c.meanTop,
+          c.maxDifference, c.exactDifference);
     if (!c.failure.isEmpty()) return c.failure;
     if (c.images != expectedImages) return QString("compared %1 images, expected %2").arg(c.images).arg(expectedImages);
     return {};
