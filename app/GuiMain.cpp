@@ -17,6 +17,7 @@
 #include "Actions.h"
 #include "Autosave.h"
 #include "Commands.h"
+#include "FeaturesController.h"
 #include "MainWindow.h"
 #include "Settings.h"
 #include "TrainingFlow.h"
@@ -26,6 +27,7 @@
 #include "design/Templates.h"
 #include "examples/DataMapPanel.h"
 #include "experiments/ExperimentsPanel.h"
+#include "insight/AttentionWorker.h"
 #include "insight/CanvasInsight.h"
 #include "model/DesignDocument.h"
 #include "panels/PropertyPanel.h"
@@ -273,6 +275,25 @@ void openRunThen(MainWindow& window, const QString& run, std::function<void(int 
     else QObject::connect(data, &DataMapPanel::loaded, &window, [then] { then(kExitOk); }, Qt::SingleShotConnection);
 }
 
+// --run with --show features: the Features dock computes the run's attention in the background;
+// `then` runs once it is shown (or after a generous wait), so the screenshot has it.
+void afterAttention(MainWindow& window, const StudioOptions& o, std::function<void()> then) {
+    constexpr int kMaxWaitMs = 60000;
+    AttentionWorker* worker = window.featuresController()->attentionWorker();
+    if (!o.show.startsWith(QLatin1String("features")) || !worker->isBusy()) {
+        then();
+        return;
+    }
+    auto done = std::make_shared<bool>(false);
+    auto once = [done, then] {
+        if (*done) return;
+        *done = true;
+        then();
+    };
+    QObject::connect(worker, &AttentionWorker::ready, &window, once, Qt::SingleShotConnection);
+    QTimer::singleShot(kMaxWaitMs, &window, once);
+}
+
 // --previews with --screenshot: shoots once the previews and their pre-flight are on the cards
 // (or after a generous wait, so a failing computation cannot hang the automation).
 void shootWithPreviews(MainWindow& window, const StudioOptions& o) {
@@ -297,7 +318,9 @@ int runAutomation(QApplication& app, MainWindow& window, const StudioOptions& o)
         });
     else if (!o.run.isEmpty())
         QTimer::singleShot(0, &window, [&window, &o] {
-            openRunThen(window, o.run, [&window, &o](int rc) { shootAndExit(window, o, rc); });
+            openRunThen(window, o.run, [&window, &o](int rc) {
+                afterAttention(window, o, [&window, &o, rc] { shootAndExit(window, o, rc); });
+            });
         });
     else if (o.previews) shootWithPreviews(window, o);
     else QTimer::singleShot(0, &window, [&window, &o] { shootAndExit(window, o, kExitOk); });

@@ -1,9 +1,12 @@
 #include "FeaturesController.h"
 
+#include <QFileDialog>
 #include <QFileInfo>
 
+#include "Settings.h"
 #include "TrainingFlow.h"
 #include "canvas/DesignView.h"
+#include "insight/AttentionMapView.h"
 #include "insight/FeaturesPanel.h"
 #include "insight/SnapshotWorker.h"
 #include "model/DesignDocument.h"
@@ -12,20 +15,28 @@ namespace strata {
 
 FeaturesController::FeaturesController(TrainingFlow* flow, FeaturesPanel* panel, const DesignDocument* document,
                                        DesignView* view, QObject* parent)
-    : QObject(parent), flow_(flow), panel_(panel), document_(document), worker_(new SnapshotWorker(this)) {
+    : QObject(parent),
+      flow_(flow),
+      panel_(panel),
+      document_(document),
+      worker_(new SnapshotWorker(this)),
+      attention_(new AttentionWorker(this)) {
     // The next training uses what the panel shows now; later choices follow below.
     flow_->setProbeImage(panel_->probeImage());
     flow_->setPinnedLayer(panel_->pinnedLayer());
     connectFlow();
     connectWorker();
+    connectAttention();
     connect(panel_, &FeaturesPanel::pinRequested, this, &FeaturesController::pin);
     connect(panel_, &FeaturesPanel::computeRequested, this, [this] { recompute(true); });
     connect(panel_, &FeaturesPanel::probeImageChosen, this, [this](const QString& path) {
         flow_->setProbeImage(path);
         if (flow_->isTraining())
             panel_->setStatus(tr("The new probe image is used from the next training."));
-        else if (!run_.isEmpty())
+        else if (!run_.isEmpty()) {
             recompute(false);
+            computeAttention();
+        }
     });
     connect(view, &DesignView::selectionChanged, this, &FeaturesController::pinFromCanvas);
 }
@@ -57,6 +68,7 @@ void FeaturesController::connectWorker() {
                              "background), or train again.")
                               .arg(QFileInfo(runPath).fileName()),
                           true);
+        if (sight_.run == runPath) panel_->setSight(sight_);  // the attention came first: keep it in view
     });
     connect(worker_, &SnapshotWorker::failed, this, [this](const QString& runPath, const QString& error) {
         if (runPath != run_) return;
@@ -65,7 +77,10 @@ void FeaturesController::connectWorker() {
 }
 
 void FeaturesController::trainingEnded(const QString& runPath) {
-    if (!runPath.isEmpty() && QFileInfo::exists(runPath)) run_ = runPath;
+    if (!runPath.isEmpty() && QFileInfo::exists(runPath)) {
+        run_ = runPath;
+        computeAttention();
+    }
     if (panel_->statusText().startsWith(tr("training"))) panel_->setStatus(QString());
 }
 
@@ -73,6 +88,41 @@ void FeaturesController::showRun(const QString& runPath) {
     run_ = runPath;
     panel_->setStatus(tr("reading the features of %1…").arg(QFileInfo(runPath).fileName()));
     worker_->readStored(runPath);
+    computeAttention();
+}
+
+void FeaturesController::connectAttention() {
+    connect(attention_, &AttentionWorker::ready, this, [this](const RunSight& sight) {
+        if (sight.run != run_) return;  // another run took over
+        sight_ = sight;
+        panel_->setSight(sight);
+        // A CNN run shown becomes the one the next attention run is compared with.
+        if (sight.error.isEmpty() && !sight.hasAttention && !sight.convolutions.empty())
+            Settings::instance().setAttentionComparisonRun(sight.run);
+    });
+    connect(attention_, &AttentionWorker::compared, this, [this](const RunSight& sight) { panel_->setComparison(sight); });
+    connect(panel_, &FeaturesPanel::compareRequested, this, &FeaturesController::chooseComparison);
+    const QString remembered = Settings::instance().attentionComparisonRun();
+    if (!remembered.isEmpty() && QFileInfo::exists(remembered)) attention_->compare(remembered);
+}
+
+void FeaturesController::computeAttention() {
+    if (run_.isEmpty()) return;
+    sight_ = RunSight();
+    panel_->attentionView()->clear(tr("Computing the attention of %1…").arg(QFileInfo(run_).fileName()));
+    attention_->compute(run_, panel_->probeImage());
+}
+
+void FeaturesController::compareWith(const QString& runPath) {
+    Settings::instance().setAttentionComparisonRun(runPath);
+    attention_->compare(runPath);
+}
+
+void FeaturesController::chooseComparison() {
+    const QString file = QFileDialog::getOpenFileName(panel_, tr("Compare with run"),
+                                                      QFileInfo(Settings::instance().attentionComparisonRun()).absolutePath(),
+                                                      tr("Runs (*.h5)"));
+    if (!file.isEmpty()) compareWith(file);
 }
 
 void FeaturesController::pin(const QString& layer) {

@@ -8,10 +8,13 @@
 #include <QObject>
 #include <QString>
 
+#include "insight/AttentionWorker.h"
+
 namespace strata {
 
 class DesignDocument;
 class DesignView;
+class AttentionWorker;
 class FeaturesPanel;
 class SnapshotWorker;
 class TrainingFlow;
@@ -25,6 +28,9 @@ public:
     // The run whose features are shown when not training ("" before any).
     QString run() const { return run_; }
     SnapshotWorker* worker() const { return worker_; }
+    AttentionWorker* attentionWorker() const { return attention_; }
+    // The CNN run the attention chart compares with (remembered across sessions); "" = none.
+    void compareWith(const QString& runPath);
 
 private:
     void connectFlow();
@@ -38,11 +44,17 @@ private:
     // A fresh snapshot of run_ with the panel's probe image and pinned layer; `full` also
     // runs the linear probes (the slowest part), else the last snapshot's probe points stay.
     void recompute(bool full);
+    // The Attention tab's view of run_ for the panel's probe image.
+    void computeAttention();
+    void connectAttention();
+    void chooseComparison();
 
     TrainingFlow* flow_;
     FeaturesPanel* panel_;
     const DesignDocument* document_;
     SnapshotWorker* worker_;
+    AttentionWorker* attention_;
+    RunSight sight_;  // the last attention view of run_, for when the panel is reset
     QString run_;
 };
 

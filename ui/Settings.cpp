@@ -62,4 +62,13 @@ void Settings::setWindowState(const QByteArray& state) {
     emit settingsUpdated();
 }
 
+QString Settings::attentionComparisonRun() const {
+    return QSettings().value(QStringLiteral("features/attentionComparisonRun")).toString();
+}
+
+void Settings::setAttentionComparisonRun(const QString& path) {
+    QSettings().setValue(QStringLiteral("features/attentionComparisonRun"), path);
+    emit settingsUpdated();
+}
+
 }  // namespace strata

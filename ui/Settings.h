@@ -32,6 +32,10 @@ public:
     QByteArray windowState() const;
     void setWindowState(const QByteArray& state);
 
+    // The CNN run whose receptive fields the Features dock's attention chart shows ("" if none).
+    QString attentionComparisonRun() const;
+    void setAttentionComparisonRun(const QString& path);
+
 signals:
     // After any setter changed a value.
     void settingsUpdated();

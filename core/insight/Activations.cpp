@@ -7,12 +7,14 @@
 
 namespace strata {
 
-LayerActivations layerActivations(const torch::Tensor& output, const LayerDepth& layer, int top) {
+LayerActivations layerActivations(const torch::Tensor& output, const LayerDepth& layer, int top, const TokenGrid* grid) {
     LayerActivations a;
     a.layer = layer.id;
     a.depth = layer.depth;
     a.role = layer.role;
     torch::Tensor out = output.detach().to(torch::kFloat32);
+    if (grid && out.dim() == 2 && out.size(0) == grid->firstPatch + grid->patches())  // patch tokens: [D, h, w]
+        out = out.narrow(0, grid->firstPatch, grid->patches()).t().reshape({-1, grid->gridHeight, grid->gridWidth});
     const bool spatial = out.dim() == 3;
     torch::Tensor means = spatial ? out.mean({1, 2}) : out.reshape({-1});
     const int64_t k = std::min<int64_t>(std::max(0, top), means.size(0));

@@ -66,6 +66,19 @@ std::string roleOf(const FeatureSnapshot& s, const std::string& layer) {
     return "";
 }
 
+// The attention object of index.json: how the maps were taken and each block's distances.
+nlohmann::json attentionJson(const AttentionView& a) {
+    nlohmann::json blocks = nlohmann::json::array();
+    for (const AttentionBlock& b : a.blocks)
+        blocks.push_back({{"layer", b.layer}, {"order", b.order}, {"depth", b.depth}, {"heads", b.headMaps.size()},
+                          {"mean_distance", b.meanDistance}, {"head_distances", b.headDistance}});
+    return {{"from", a.classToken ? "class_token" : "mean_of_queries"},
+            {"grid", {a.gridHeight, a.gridWidth}},
+            {"patch_size", a.patchSize},
+            {"distance_images", a.distanceImages},
+            {"blocks", blocks}};
+}
+
 }  // namespace
 
 void writePicturePng(const Picture& picture, const std::string& path) {
@@ -80,7 +93,8 @@ void writePicturePng(const Picture& picture, const std::string& path) {
     writeFileAtomic(path, bytes.data(), bytes.size());
 }
 
-nlohmann::json writeFeatureFiles(const FeatureSnapshot& s, const std::string& outDir, const std::string& imageStem) {
+nlohmann::json writeFeatureFiles(const FeatureSnapshot& s, const std::string& outDir, const std::string& imageStem,
+                                 const AttentionView* attention) {
     std::error_code ec;
     std::filesystem::create_directories(outDir, ec);
     if (!std::filesystem::is_directory(outDir)) throw std::runtime_error(outDir + ": cannot create the folder");
@@ -124,12 +138,32 @@ nlohmann::json writeFeatureFiles(const FeatureSnapshot& s, const std::string& ou
         add("saliency.png", "saliency", s.saliency.layer, depthOf(s, s.saliency.layer, 0), role.empty() ? "deep" : role,
             scaledUp(s.saliency.overlay, factorFor(s.saliency.overlay.width, 4 * kMinTile)));
     }
+    if (attention && !attention->empty()) {
+        const AttentionView& a = *attention;
+        auto overlay = [&](const std::vector<float>& map) {
+            const Picture p = attentionOverlay(a.probeImage, map, a.gridHeight, a.gridWidth);
+            return scaledUp(p, factorFor(p.width, 4 * kMinTile));
+        };
+        for (const AttentionBlock& b : a.blocks) {
+            const std::string role = roleOf(s, b.layer).empty() ? roleNear(s, b.depth) : roleOf(s, b.layer);
+            add("attention_" + b.layer + ".png", "attention", b.layer, b.depth, role, overlay(b.meanMap));
+            items.back()["head"] = "mean";
+            for (size_t h = 0; h < b.headMaps.size(); ++h) {
+                add("attention_" + b.layer + "_h" + std::to_string(h) + ".png", "attention", b.layer, b.depth, role,
+                    overlay(b.headMaps[h]));
+                items.back()["head"] = h;
+            }
+        }
+        const AttentionBlock& last = a.blocks.back();
+        add("attention_rollout.png", "attention_rollout", last.layer, last.depth, "deep", overlay(a.rollout));
+    }
     nlohmann::json index = {{"format", "strata.features/1"},
                             {"image", imageFile},
                             {"epoch", s.epoch},
                             {"predicted", s.saliency.predicted},
                             {"probability", s.saliency.probability},
                             {"items", items}};
+    if (attention && !attention->empty()) index["attention"] = attentionJson(*attention);
     writeJsonFile((dir / "index.json").string(), index);
     return index;
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "insight/AttentionMaps.h"
 #include "insight/FeatureSnapshot.h"
 
 namespace strata {
@@ -18,8 +19,11 @@ void writePicturePng(const Picture& picture, const std::string& path);
 // saliency.png, enlarged with nearest-neighbour so small inputs stay visible; then index.json.
 // Items whose layer is not a representative get the role nearest in spirit: filters "early",
 // saliency "deep", a pinned layer the role of the representative nearest in depth.
-// Returns the index.
+// With a non-empty `attention` (a token design), also attention_<layer>.png (the heads' mean
+// over the image) and attention_<layer>_h<k>.png per head (kind "attention"),
+// attention_rollout.png (kind "attention_rollout") and the index's "attention" object (the
+// mean attention distances). Returns the index.
 nlohmann::json writeFeatureFiles(const FeatureSnapshot& snapshot, const std::string& outDir,
-                                 const std::string& imageStem);
+                                 const std::string& imageStem, const AttentionView* attention = nullptr);
 
 }  // namespace strata

@@ -6,8 +6,9 @@
 
 namespace strata {
 
-PatchCollector::PatchCollector(const LayerActivations& shown, const ReceptiveField& field, int perChannel)
-    : field_(field), perChannel_(std::max(1, perChannel)), best_(shown.channels.size()) {
+PatchCollector::PatchCollector(const LayerActivations& shown, const ReceptiveField& field, int perChannel,
+                               int firstPatch)
+    : field_(field), perChannel_(std::max(1, perChannel)), firstPatch_(firstPatch), best_(shown.channels.size()) {
     meta_.layer = shown.layer;
     meta_.depth = shown.depth;
     meta_.role = shown.role;
@@ -17,8 +18,13 @@ PatchCollector::PatchCollector(const LayerActivations& shown, const ReceptiveFie
 void PatchCollector::add(const torch::Tensor& output, int64_t first) {
     if (best_.empty()) return;
     std::vector<int64_t> channels(meta_.channels.begin(), meta_.channels.end());
-    // Tokens [B, T, D] count as flat units, as layerActivations numbers them (T·D of them).
-    const torch::Tensor units = output.dim() == 3 ? output.reshape({output.size(0), -1}) : output;
+    // Tokens [B, T, D] count as flat units, as layerActivations numbers them (T·D of them), or
+    // with a patch grid as D channels, each image at its strongest patch token.
+    torch::Tensor units = output;
+    if (output.dim() == 3 && firstPatch_ >= 0)
+        units = output.narrow(1, firstPatch_, output.size(1) - firstPatch_).amax(1);
+    else if (output.dim() == 3)
+        units = output.reshape({output.size(0), -1});
     torch::Tensor sel = units.detach().to(torch::kFloat32).index_select(1, torch::tensor(channels, torch::kInt64));
     const int64_t batch = sel.size(0);
     const int64_t width = sel.dim() == 4 ? sel.size(3) : 1;

@@ -16,9 +16,11 @@ namespace strata {
 class PatchCollector {
 public:
     // `shown`: the layer and channels to collect for (e.g. its activations for the probe image).
-    PatchCollector(const LayerActivations& shown, const ReceptiveField& field, int perChannel);
+    // `firstPatch` >= 0: a token layer whose channels are its width, as layerActivations numbers
+    // them with a TokenGrid (an image counts with its strongest patch token); -1: flat units.
+    PatchCollector(const LayerActivations& shown, const ReceptiveField& field, int perChannel, int firstPatch = -1);
 
-    // The layer's output for samples [first, first + B): [B, C, H, W] or [B, F].
+    // The layer's output for samples [first, first + B): [B, C, H, W], [B, T, D] or [B, F].
     void add(const torch::Tensor& output, int64_t first);
     // The crops, best first, cut from `sample`'s pixels.
     LayerPatches finish(const SampleSet& sample) const;
@@ -32,6 +34,7 @@ private:
     LayerPatches meta_;
     ReceptiveField field_;
     int perChannel_;
+    int firstPatch_;
     std::vector<std::vector<Hit>> best_;  // per channel, strongest first
 };
 

@@ -77,6 +77,12 @@ std::vector<ProbePoint> probes(const std::vector<LayerDepth>& layers, const Samp
     return points;
 }
 
+// The patch grid of a token layer's output, so its channels show as maps over the image.
+bool tokenGridOfOutput(const DesignAnalysis& analysis, const std::string& layer, TokenGrid& grid) {
+    const NodeAnalysis* n = analysis.find(layer);
+    return n && n->output.size() == 2 && tokenGridFor(analysis, n->output[0], grid);
+}
+
 }  // namespace
 
 FeatureSnapshot computeSnapshotOn(GraphModuleImpl& model, const SnapshotRequest& request, int epoch) {
@@ -129,15 +135,20 @@ FeatureSnapshot computeSnapshotOn(GraphModuleImpl& model, const SnapshotRequest&
         if (keep.empty()) keep.insert("\x01");
         std::map<std::string, torch::Tensor> outputs;
         model.forward(request.probe, outputs, keep);
-        for (const LayerDepth& l : shown)
-            snap.activations.push_back(layerActivations(outputs.at(l.id)[0], l, request.topChannels));
+        for (const LayerDepth& l : shown) {
+            TokenGrid grid;
+            const bool tokens = tokenGridOfOutput(analysis, l.id, grid);
+            snap.activations.push_back(layerActivations(outputs.at(l.id)[0], l, request.topChannels, tokens ? &grid : nullptr));
+        }
     }
 
     const std::map<std::string, ReceptiveField> fields = receptiveFields(analysis);
     std::vector<PatchCollector> collectors;
     std::vector<std::string> collectorLayers;
     for (const LayerActivations& a : snap.activations) {
-        collectors.emplace_back(a, fields.at(a.layer), request.patchesPerChannel);
+        TokenGrid grid;
+        const bool tokens = tokenGridOfOutput(analysis, a.layer, grid);
+        collectors.emplace_back(a, fields.at(a.layer), request.patchesPerChannel, tokens ? grid.firstPatch : -1);
         collectorLayers.push_back(a.layer);
     }
     const int classes = int(request.classes.size());

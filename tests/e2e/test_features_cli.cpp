@@ -1,5 +1,6 @@
 // End to end: `strata train --features`, `strata features` and `strata probe` on a tiny design
-// trained on a generated folder; bad inputs exit 2 naming what is wrong.
+// trained on a generated folder (and the attention maps of a tiny token design); bad inputs
+// exit 2 naming what is wrong.
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,6 +9,8 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <cmath>
 
 #include "runs/RunFile.h"
 #include "support/JsonFile.h"
@@ -19,6 +22,18 @@ using namespace strata::test;
 namespace {
 
 using Result = StrataRun;
+
+// 16x16 gray -> 16 patches of 4x4 behind a class token -> two attention blocks of 2 heads.
+const char* const kTinyVit = R"({"format": "strata.design/1", "name": "tiny-vit", "nodes": [
+  {"id": "in", "type": "Input", "params": {"channels": 1, "height": 16, "width": 16}},
+  {"id": "patch", "type": "PatchEmbed", "params": {"patch_size": 4, "embed_dim": 8}},
+  {"id": "cls", "type": "ClassToken"},
+  {"id": "pos", "type": "PositionEmbedding"},
+  {"id": "a1", "type": "MultiheadAttention", "params": {"num_heads": 2}},
+  {"id": "a2", "type": "MultiheadAttention", "params": {"num_heads": 2}},
+  {"id": "pool", "type": "TokenPool", "params": {"mode": "cls"}},
+  {"id": "head", "type": "Linear", "params": {"out_features": "classes"}},
+  {"id": "out", "type": "Output"}]})";
 
 }  // namespace
 
@@ -104,6 +119,59 @@ private slots:
         QVERIFY2(pinned.code == 0, qPrintable(pinned.err));
         QVERIFY(QFile::exists(path("pinned") + "/act_fc.png"));
         QVERIFY(QFile::exists(path("pinned") + "/patches_fc.png"));
+    }
+
+    void featuresOfATokenRunWriteAttentionMaps() {
+        const QString vit = path("vit.h5");
+        const Result t = runStrata({"train", writeText(path("vit.strata.json"), kTinyVit), "--data", data_, "--epochs",
+                                    "1", "--threads", "1", "--run", vit});
+        QVERIFY2(t.code == 0, qPrintable(t.err));
+        const QString out = path("vit-features");
+        const Result r = runStrata({"features", vit, "--image", image_, "--out", out, "--samples", "40", "--threads", "1"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("attention distance a1"), qPrintable(r.out));
+        const QJsonObject index = readJson(out + "/index.json");
+        int maps = 0, rollouts = 0;
+        for (const auto& v : index["items"].toArray()) {
+            const QJsonObject item = v.toObject();
+            const QString kind = item["kind"].toString();
+            if (kind != "attention" && kind != "attention_rollout") continue;
+            (kind == "attention" ? maps : rollouts) += 1;
+            const QImage img(out + "/" + item["file"].toString());
+            QVERIFY2(!img.isNull() && img.width() >= 16 * 4, qPrintable(item["file"].toString()));
+            QVERIFY(item["layer"].toString() == "a1" || item["layer"].toString() == "a2");
+        }
+        QCOMPARE(maps, 2 * 3);  // per block: the heads' mean and each of 2 heads
+        QCOMPARE(rollouts, 1);
+        QVERIFY(QFile::exists(out + "/attention_a2_h1.png"));
+        const QJsonObject attention = index["attention"].toObject();
+        QCOMPARE(attention["from"].toString(), QString("class_token"));
+        QCOMPARE(attention["grid"].toArray().size(), 2);
+        QCOMPARE(attention["distance_images"].toInt(), 40);
+        const QJsonArray blocks = attention["blocks"].toArray();
+        QCOMPARE(blocks.size(), 2);
+        for (const auto& v : blocks) {
+            // Between 0 and the farthest two patch centres can be (3 patches of 4 px each way).
+            const double d = v.toObject()["mean_distance"].toDouble();
+            QVERIFY2(d > 0 && d < 4 * 3 * std::sqrt(2.0), qPrintable(QString::number(d)));
+            QCOMPARE(v.toObject()["head_distances"].toArray().size(), 2);
+        }
+        // A CNN run's index has no attention.
+        QVERIFY(!readJson(path("features") + "/index.json").contains("attention"));
+
+        // The studio opens the run with its Attention tab in front and waits for the maps.
+        QProcess studio;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_CONFIG_HOME", path("config"));  // the user's settings stay out of it
+        env.insert("XDG_DATA_HOME", path("share"));
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        studio.setProcessEnvironment(env);
+        const QString png = path("attention.png");
+        studio.start(STRATA_BIN, {"--run", vit, "--show", "features:attention", "--screenshot", png});
+        QVERIFY(studio.waitForFinished(120000));
+        const QString err = QString::fromUtf8(studio.readAllStandardError());
+        QVERIFY2(studio.exitCode() == 0 && !err.contains("warning: --show"), qPrintable(err));
+        QVERIFY(!QImage(png).isNull());
     }
 
     void probePrintsAndWritesJson() {

@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QMimeData>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -14,6 +15,7 @@
 #include <qcustomplot.h>
 
 #include "insight/ActivationsView.h"
+#include "insight/AttentionMapView.h"
 #include "insight/ConfusionMatrixView.h"
 #include "insight/FeaturesPanel.h"
 #include "insight/FiltersView.h"
@@ -119,6 +121,45 @@ int tilesWithPixmaps(const QWidget* w) {
     for (const QLabel* label : w->findChildren<QLabel*>(kImageTileName))
         if (!label->pixmap().isNull()) ++n;
     return n;
+}
+
+// Two blocks of two heads over a 2x2 grid of 4 px patches: block b's head h attends to patch
+// (b + h) % 4 only, so every map is one-hot and tells which one is drawn.
+RunSight handBuiltAttention() {
+    RunSight s;
+    s.run = "/runs/vit.h5";
+    s.hasAttention = true;
+    AttentionView& a = s.attention;
+    a.classToken = true;
+    a.gridHeight = a.gridWidth = 2;
+    a.patchSize = 4;
+    a.probeImage = pattern(8, 8, 1);
+    a.distanceImages = 100;
+    for (int b = 0; b < 2; ++b) {
+        AttentionBlock block;
+        block.layer = "b" + std::to_string(b + 1) + "_attn";
+        block.order = b + 1;
+        block.depth = 3 * b + 5;
+        block.meanMap.assign(4, 0.0f);
+        for (int h = 0; h < 2; ++h) {
+            std::vector<float> map(4, 0.0f);
+            map[size_t((b + h) % 4)] = 1.0f;
+            block.meanMap[size_t((b + h) % 4)] += 0.5f;
+            block.headMaps.push_back(map);
+            block.headDistance.push_back(2.0 + b + h);
+        }
+        block.meanDistance = 2.5 + b;
+        a.blocks.push_back(block);
+    }
+    a.rollout = {0.1f, 0.2f, 0.3f, 0.4f};
+    return s;
+}
+
+RunSight handBuiltCnn() {
+    RunSight s;
+    s.run = "/runs/cnn.h5";
+    s.convolutions = {{"conv1", 1, 3}, {"conv2", 2, 8}, {"conv3", 3, 18}};
+    return s;
 }
 
 void render(QWidget& widget, const QString& name, QSize size) {
@@ -261,6 +302,19 @@ private slots:
         render(view, "hierarchy", {900, 320});
     }
 
+    void hierarchyViewNamesOnlyKeyLayersOfADeepStack() {
+        FeatureSnapshot s = handBuilt(1);
+        s.probe.clear();
+        for (int d = 1; d <= 37; ++d) {
+            const std::string role = d == 10 ? "early" : d == 19 ? "middle" : d == 29 ? "deep" : "";
+            s.probe.push_back({"layer" + std::to_string(d), d, role, d == 37 ? 0.9 : 0.5});
+        }
+        HierarchyView view;
+        view.setSnapshot(s);
+        QCOMPARE(view.probePointCount(), 37);
+        QCOMPARE(view.probeLabelCount(), 4);  // early, middle, deep and the best
+    }
+
     void gradientHeatmapIsLayersBySteps() {
         GradientHeatmap view;
         const FeatureSnapshot s = handBuilt(2);
@@ -371,7 +425,8 @@ private slots:
         QCOMPARE(panel.epochText(), QString("before training"));
         QStringList tabs;
         for (int i = 0; i < panel.tabs()->count(); ++i) tabs << panel.tabs()->tabText(i);
-        QCOMPARE(tabs, QStringList({"Filters && activations", "Patches", "Hierarchy", "Gradients", "Evaluation"}));
+        QCOMPARE(tabs,
+                 QStringList({"Filters && activations", "Patches", "Hierarchy", "Gradients", "Evaluation", "Attention"}));
         panel.setSnapshot(handBuilt(3));
         QCOMPARE(panel.epochText(), QString("epoch 3"));
         // Epoch 0 was seen: the hierarchy compares before and now.
@@ -383,6 +438,73 @@ private slots:
         panel.showEmpty();
         QVERIFY(panel.isShowingEmptyState());
         QVERIFY(!panel.hasSnapshot());
+    }
+
+    // The Attention tab through real key presses and clicks: a run with attention but no
+    // stored snapshot brings the tab forward; the selectors pick a block, a head, the rollout.
+    void attentionTabFollowsItsSelectors() {
+        FeaturesPanel panel;
+        panel.showEmpty(QString("no snapshot"), true);
+        render(panel, "attention-before", {1200, 440});
+        panel.setSight(handBuiltAttention());
+        QVERIFY(!panel.isShowingEmptyState());
+        QCOMPARE(panel.tabs()->currentWidget(), static_cast<QWidget*>(panel.attentionView()));
+        QVERIFY(panel.findChild<QPushButton*>("computeInBar")->isVisible());
+        AttentionMapView* view = panel.attentionView();
+        QComboBox* block = view->blockCombo();
+        QComboBox* head = view->headCombo();
+        QCOMPARE(block->count(), 3);  // two blocks and the rollout
+        QCOMPARE(head->count(), 3);   // the mean and two heads
+        QCOMPARE(view->shownMap(), std::vector<float>({0.5f, 0.5f, 0, 0}));  // block 1, mean of heads
+        QVERIFY2(view->caption().contains("from the class token"), qPrintable(view->caption()));
+        QVERIFY(!view->overlay()->image().isNull());
+
+        block->setFocus();
+        QTest::keyClick(block, Qt::Key_Down);  // block 2
+        QCOMPARE(view->shownMap(), std::vector<float>({0, 0.5f, 0.5f, 0}));
+        head->setFocus();
+        QTest::keyClick(head, Qt::Key_Down);  // head 1 of block 2: patch 1
+        QCOMPARE(view->shownMap(), std::vector<float>({0, 1, 0, 0}));
+        QVERIFY2(view->mapCaption().contains("3.0 px"), qPrintable(view->mapCaption()));
+        QTest::keyClick(head, Qt::Key_Down);  // head 2: patch 2
+        QCOMPARE(view->shownMap(), std::vector<float>({0, 0, 1, 0}));
+        QTest::keyClick(block, Qt::Key_End);  // the rollout: the head selector does not apply
+        QCOMPARE(view->shownMap(), std::vector<float>({0.1f, 0.2f, 0.3f, 0.4f}));
+        QVERIFY(!head->isEnabled());
+
+        // The chart: each block's mean distance, then a CNN's receptive fields beside them.
+        QCOMPARE(view->attentionPointCount(), 2);
+        QCOMPARE(view->convolutionPointCount(), 0);
+        QSignalSpy compare(&panel, &FeaturesPanel::compareRequested);
+        QTest::mouseClick(view->compareButton(), Qt::LeftButton);
+        QCOMPARE(compare.count(), 1);
+        panel.setComparison(handBuiltCnn());
+        QCOMPARE(view->convolutionPointCount(), 3);
+        render(panel, "attention", {1300, 460});
+
+        // A recomputation (another probe image) keeps the block and head chosen.
+        QTest::keyClick(block, Qt::Key_Home);
+        QTest::keyClick(head, Qt::Key_Down);
+        const std::vector<float> chosen = view->shownMap();
+        panel.setSight(handBuiltAttention());
+        QCOMPARE(view->shownMap(), chosen);
+    }
+
+    void attentionTabOfACnnRunShowsItsReceptiveFields() {
+        FeaturesPanel panel;
+        panel.setSnapshot(handBuilt(1));
+        panel.setSight(handBuiltCnn());
+        AttentionMapView* view = panel.attentionView();
+        QVERIFY2(view->caption().contains("has no attention layers"), qPrintable(view->caption()));
+        QVERIFY(!view->blockCombo()->isEnabled());
+        QVERIFY(!view->compareButton()->isEnabled());
+        QVERIFY(view->shownMap().empty());
+        QCOMPARE(view->convolutionPointCount(), 3);
+        QCOMPARE(view->attentionPointCount(), 0);
+        // An attention run shown next is compared with that CNN.
+        panel.setSight(handBuiltAttention());
+        QCOMPARE(view->attentionPointCount(), 2);
+        QCOMPARE(view->convolutionPointCount(), 3);
     }
 
     void pinComboListsLayersAndRequestsAPin() {

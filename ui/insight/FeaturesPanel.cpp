@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include "insight/ActivationsView.h"
+#include "insight/AttentionMapView.h"
 #include "insight/ConfusionMatrixView.h"
 #include "insight/FiltersView.h"
 #include "insight/GradientHeatmap.h"
@@ -78,6 +79,11 @@ void FeaturesPanel::buildUi() {
     bar->addWidget(status_, 1);
     bar->addWidget(new QLabel(tr("Pin layer:"), this));
     bar->addWidget(pinCombo_);
+    computeInBar_ = new QPushButton(tr("Compute features"), this);
+    computeInBar_->setObjectName("computeInBar");
+    computeInBar_->setToolTip(tr("This run stores no feature snapshot: compute one for the other tabs"));
+    computeInBar_->setVisible(false);
+    bar->addWidget(computeInBar_);
     bar->addSpacing(12);
     bar->addWidget(probeButton_);
     bar->addWidget(probeLabel_);
@@ -89,6 +95,7 @@ void FeaturesPanel::buildUi() {
     gradients_ = new GradientHeatmap;
     confusion_ = new ConfusionMatrixView;
     saliency_ = new SaliencyMapView;
+    attention_ = new AttentionMapView;
 
     auto* filtersAndActivations = new QSplitter(Qt::Horizontal);
     filtersAndActivations->addWidget(filters_);
@@ -108,6 +115,7 @@ void FeaturesPanel::buildUi() {
     tabs_->addTab(hierarchy_, tr("Hierarchy"));
     tabs_->addTab(gradients_, tr("Gradients"));
     tabs_->addTab(evaluation, tr("Evaluation"));
+    tabs_->addTab(attention_, tr("Attention"));
 
     auto* empty = new QWidget;
     auto* emptyLayout = new QVBoxLayout(empty);
@@ -130,6 +138,8 @@ void FeaturesPanel::buildUi() {
 
     connect(probeButton_, &QPushButton::clicked, this, &FeaturesPanel::chooseProbeImage);
     connect(computeButton_, &QPushButton::clicked, this, &FeaturesPanel::computeRequested);
+    connect(computeInBar_, &QPushButton::clicked, this, &FeaturesPanel::computeRequested);
+    connect(attention_, &AttentionMapView::compareRequested, this, &FeaturesPanel::compareRequested);
     connect(pinCombo_, &QComboBox::activated, this, [this](int index) {
         pinnedLayer_ = pinCombo_->itemData(index).toString();
         emit pinRequested(pinnedLayer_);
@@ -151,7 +161,29 @@ void FeaturesPanel::setSnapshot(const FeatureSnapshot& snapshot) {
     confusion_->setConfusion(snapshot.confusion, snapshot.classes);
     saliency_->setSnapshot(snapshot);
     fillPinCombo();
+    computeInBar_->setVisible(false);
     stack_->setCurrentWidget(tabs_);
+}
+
+void FeaturesPanel::setSight(const RunSight& sight) {
+    attention_->setSight(sight);
+    if (hasSnapshot_ || !isShowingEmptyState() || !attention_->hasAttention()) return;
+    clearViews();  // what they showed was another run's
+    computeInBar_->setVisible(!computeButton_->isHidden());
+    stack_->setCurrentWidget(tabs_);
+    tabs_->setCurrentWidget(attention_);
+}
+
+void FeaturesPanel::setComparison(const RunSight& sight) { attention_->setComparison(sight); }
+
+void FeaturesPanel::clearViews() {
+    filters_->clear();
+    activations_->clear();
+    patches_->clear();
+    hierarchy_->clear();
+    gradients_->clear();
+    confusion_->clear();
+    saliency_->clear();
 }
 
 void FeaturesPanel::showEmpty(const QString& hint, bool offerCompute) {
@@ -160,6 +192,7 @@ void FeaturesPanel::showEmpty(const QString& hint, bool offerCompute) {
     epoch_->setText(tr("Features"));
     emptyHint_->setText(hint.isEmpty() ? defaultEmptyText() : hint);
     computeButton_->setVisible(offerCompute);
+    computeInBar_->setVisible(false);
     fillPinCombo();
     stack_->setCurrentIndex(0);
 }

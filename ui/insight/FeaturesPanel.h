@@ -1,6 +1,6 @@
 #pragma once
 // The Features dock: what each layer learns, as tabs (Filters & activations, Patches,
-// Hierarchy, Gradients, Evaluation) drawn from one FeatureSnapshot, under a bar with the
+// Hierarchy, Gradients, Evaluation, Attention) drawn from one FeatureSnapshot, under a bar with the
 // snapshot's epoch, a layer to pin and the probe image (button, or drop an image file onto
 // the panel). Without a snapshot it says what to do instead of showing blank views.
 // It only draws: the training controller feeds it snapshots and answers its requests.
@@ -9,6 +9,7 @@
 
 #include <optional>
 
+#include "insight/AttentionWorker.h"
 #include "insight/FeatureSnapshot.h"
 
 class QComboBox;
@@ -20,6 +21,7 @@ class QTabWidget;
 namespace strata {
 
 class ActivationsView;
+class AttentionMapView;
 class ConfusionMatrixView;
 class FiltersView;
 class GradientHeatmap;
@@ -35,6 +37,10 @@ public:
     // Shows a snapshot in every tab. A snapshot of epoch 0 is remembered as "before
     // training" for the class-separation comparison until beginTraining().
     void setSnapshot(const FeatureSnapshot& snapshot);
+    // The Attention tab's run. A run with attention shows its tabs even without a stored
+    // snapshot (the Attention tab in front, the other tabs empty, Compute features in the bar).
+    void setSight(const RunSight& sight);
+    void setComparison(const RunSight& sight);
     bool hasSnapshot() const { return hasSnapshot_; }
     const FeatureSnapshot& snapshot() const { return snapshot_; }
     // Back to the empty state, with `hint` (default: how to get features) and, when
@@ -66,6 +72,7 @@ public:
     GradientHeatmap* gradientView() const { return gradients_; }
     ConfusionMatrixView* confusionView() const { return confusion_; }
     SaliencyMapView* saliencyView() const { return saliency_; }
+    AttentionMapView* attentionView() const { return attention_; }
 
     static QString defaultEmptyText();
 
@@ -73,6 +80,7 @@ signals:
     void probeImageChosen(const QString& path);
     void pinRequested(const QString& layer);  // "" = unpin
     void computeRequested();
+    void compareRequested();  // the Attention tab's "Compare with run…"
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -84,6 +92,7 @@ private:
     void chooseProbeImage();
     void fillPinCombo();
     void updateProbeLabel();
+    void clearViews();
 
     FeatureSnapshot snapshot_;
     bool hasSnapshot_ = false;
@@ -98,6 +107,7 @@ private:
     QStackedWidget* stack_ = nullptr;
     QLabel* emptyHint_ = nullptr;
     QPushButton* computeButton_ = nullptr;
+    QPushButton* computeInBar_ = nullptr;  // when the tabs show without a snapshot
     QTabWidget* tabs_ = nullptr;
     FiltersView* filters_ = nullptr;
     ActivationsView* activations_ = nullptr;
@@ -106,6 +116,7 @@ private:
     GradientHeatmap* gradients_ = nullptr;
     ConfusionMatrixView* confusion_ = nullptr;
     SaliencyMapView* saliency_ = nullptr;
+    AttentionMapView* attention_ = nullptr;
 };
 
 }  // namespace strata

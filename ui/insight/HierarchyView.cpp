@@ -122,10 +122,17 @@ void HierarchyView::showProbe(const FeatureSnapshot& snapshot) {
         roles.push_back(g);
     }
     double maxDepth = 1;
+    // A deep stack (a transformer's 37 layers) names only its representatives, the pinned layer
+    // and the best probe: every name would pile into an unreadable strip.
+    constexpr size_t kMaxNamed = 16;
+    const auto best = std::max_element(snapshot.probe.begin(), snapshot.probe.end(),
+                                       [](const ProbePoint& a, const ProbePoint& b) { return a.accuracy < b.accuracy; });
     for (const ProbePoint& p : snapshot.probe) {
         all->addData(p.depth, p.accuracy);
         maxDepth = std::max(maxDepth, double(p.depth));
         if (roleIndex(p.role) >= 0) roles[size_t(roleIndex(p.role))]->addData(p.depth, p.accuracy);
+        if (snapshot.probe.size() > kMaxNamed && roleIndex(p.role) < 0 && &p != &*best && p.layer != snapshot.pinnedLayer)
+            continue;
         auto* label = new QCPItemText(probe_);
         label->setObjectName("probeLabel");
         label->position->setType(QCPItemPosition::ptPlotCoords);
