@@ -58,7 +58,8 @@ FeaturesPanel::FeaturesPanel(QWidget* parent) : QWidget(parent) {
     showEmpty();
 }
 
-void FeaturesPanel::buildUi() {
+// The bar above the tabs: epoch, status, pinned layer, Compute features and the probe image.
+QHBoxLayout* FeaturesPanel::buildBar() {
     epoch_ = sectionHeader(QString(), this);
     epoch_->setObjectName("featuresEpoch");
     status_ = new QLabel(this);
@@ -87,6 +88,25 @@ void FeaturesPanel::buildUi() {
     bar->addSpacing(12);
     bar->addWidget(probeButton_);
     bar->addWidget(probeLabel_);
+    return bar;
+}
+
+// The page of a run without a feature snapshot: why, and Compute features.
+QWidget* FeaturesPanel::buildEmptyPage() {
+    auto* empty = new QWidget;
+    auto* emptyLayout = new QVBoxLayout(empty);
+    emptyHint_ = hintLabel(QString(), empty);
+    emptyHint_->setObjectName("featuresEmptyHint");
+    computeButton_ = new QPushButton(tr("Compute features for this run"), empty);
+    emptyLayout->addStretch(1);
+    emptyLayout->addWidget(emptyHint_);
+    emptyLayout->addWidget(computeButton_, 0, Qt::AlignHCenter);
+    emptyLayout->addStretch(1);
+    return empty;
+}
+
+void FeaturesPanel::buildUi() {
+    QHBoxLayout* bar = buildBar();
 
     filters_ = new FiltersView;
     activations_ = new ActivationsView;
@@ -117,15 +137,7 @@ void FeaturesPanel::buildUi() {
     tabs_->addTab(evaluation, tr("Evaluation"));
     tabs_->addTab(attention_, tr("Attention"));
 
-    auto* empty = new QWidget;
-    auto* emptyLayout = new QVBoxLayout(empty);
-    emptyHint_ = hintLabel(QString(), empty);
-    emptyHint_->setObjectName("featuresEmptyHint");
-    computeButton_ = new QPushButton(tr("Compute features for this run"), empty);
-    emptyLayout->addStretch(1);
-    emptyLayout->addWidget(emptyHint_);
-    emptyLayout->addWidget(computeButton_, 0, Qt::AlignHCenter);
-    emptyLayout->addStretch(1);
+    QWidget* empty = buildEmptyPage();
 
     stack_ = new QStackedWidget(this);
     stack_->addWidget(empty);

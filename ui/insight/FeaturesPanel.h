@@ -13,6 +13,7 @@
 #include "insight/FeatureSnapshot.h"
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
@@ -89,6 +90,8 @@ protected:
 
 private:
     void buildUi();
+    QHBoxLayout* buildBar();
+    QWidget* buildEmptyPage();
     void chooseProbeImage();
     void fillPinCombo();
     void updateProbeLabel();

@@ -165,6 +165,70 @@ void PropertyPanel::setSelection(const QStringList& nodeIds) {
     refresh();
 }
 
+// The editor of one param (row.editor), committing each change; returns the field widget for
+// the form (the editor, or for IntOrClasses the editor beside its "classes" box).
+QWidget* PropertyPanel::makeParamEditor(ParamRow& row, const QString& name, const QString& help) {
+    switch (row.spec.kind) {
+    case ParamKind::Int:
+    case ParamKind::IntOrClasses: {
+        auto* spin = new QSpinBox;
+        spin->setRange(clampToInt(row.spec.min), clampToInt(row.spec.max));
+        spin->setKeyboardTracking(false);  // one commit per Return, focus change or arrow step
+        spin->setAccelerated(true);
+        spin->setToolTip(tr("%1 (%2 to %3)").arg(help).arg(spin->minimum()).arg(spin->maximum()));
+        connect(spin, &QSpinBox::valueChanged, this, [this, name](int v) { commit(name, v); });
+        // A required param the file lacks shows its minimum; confirming that value sets it.
+        connect(spin, &QSpinBox::editingFinished, this, [this, name, spin] {
+            if (rows_.contains(name) && currentValue(rows_[name].spec).is_null() && spin->isEnabled())
+                commit(name, spin->value());
+        });
+        row.editor = spin;
+        if (row.spec.kind == ParamKind::IntOrClasses) {
+            auto* box = new QWidget;
+            auto* h = new QHBoxLayout(box);
+            h->setContentsMargins(0, 0, 0, 0);
+            row.classes = new QCheckBox(tr("classes"), box);
+            row.classes->setToolTip(tr("Use the dataset's number of classes"));
+            h->addWidget(spin, 1);
+            h->addWidget(row.classes);
+            connect(row.classes, &QCheckBox::toggled, this, [this, name, spin](bool on) {
+                spin->setEnabled(!on);
+                commit(name, on ? nlohmann::json("classes") : nlohmann::json(spin->value()));
+            });
+            return box;
+        }
+        return spin;
+    }
+    case ParamKind::Float: {
+        auto* spin = new FloatSpinBox;
+        const double min = (row.spec.min > 0 && row.spec.min < kMinPositiveFloat) ? kMinPositiveFloat : row.spec.min;
+        spin->setRange(min, row.spec.max);
+        spin->setKeyboardTracking(false);
+        spin->setToolTip(help);
+        connect(spin, &QDoubleSpinBox::valueChanged, this, [this, name](double v) { commit(name, v); });
+        row.editor = spin;
+        return spin;
+    }
+    case ParamKind::Choice: {
+        auto* combo = new QComboBox;
+        for (const std::string& c : row.spec.choices) combo->addItem(QString::fromStdString(c));
+        combo->setToolTip(help);
+        connect(combo, &QComboBox::currentTextChanged, this,
+                [this, name](const QString& v) { commit(name, v.toStdString()); });
+        row.editor = combo;
+        return combo;
+    }
+    case ParamKind::Bool: {
+        auto* check = new QCheckBox;
+        check->setToolTip(help);
+        connect(check, &QCheckBox::toggled, this, [this, name](bool on) { commit(name, on); });
+        row.editor = check;
+        return check;
+    }
+    }
+    return nullptr;  // every kind is handled above
+}
+
 void PropertyPanel::rebuildParams(const LayerSpec* spec) {
     for (const QString& name : rowOrder_) paramsForm_->removeRow(rows_[name].label);
     rows_.clear();
@@ -180,69 +244,7 @@ void PropertyPanel::rebuildParams(const LayerSpec* spec) {
         const QString help = QString::fromStdString(p.help);
         row.label = new QLabel(name, paramsBox_);
         row.label->setToolTip(help);
-        switch (p.kind) {
-        case ParamKind::Int:
-        case ParamKind::IntOrClasses: {
-            auto* spin = new QSpinBox;
-            spin->setRange(clampToInt(p.min), clampToInt(p.max));
-            spin->setKeyboardTracking(false);  // one commit per Return, focus change or arrow step
-            spin->setAccelerated(true);
-            spin->setToolTip(tr("%1 (%2 to %3)").arg(help).arg(spin->minimum()).arg(spin->maximum()));
-            connect(spin, &QSpinBox::valueChanged, this, [this, name](int v) { commit(name, v); });
-            // A required param the file lacks shows its minimum; confirming that value sets it.
-            connect(spin, &QSpinBox::editingFinished, this, [this, name, spin] {
-                if (rows_.contains(name) && currentValue(rows_[name].spec).is_null() && spin->isEnabled())
-                    commit(name, spin->value());
-            });
-            row.editor = spin;
-            if (p.kind == ParamKind::IntOrClasses) {
-                auto* box = new QWidget;
-                auto* h = new QHBoxLayout(box);
-                h->setContentsMargins(0, 0, 0, 0);
-                row.classes = new QCheckBox(tr("classes"), box);
-                row.classes->setToolTip(tr("Use the dataset's number of classes"));
-                h->addWidget(spin, 1);
-                h->addWidget(row.classes);
-                connect(row.classes, &QCheckBox::toggled, this, [this, name, spin](bool on) {
-                    spin->setEnabled(!on);
-                    commit(name, on ? nlohmann::json("classes") : nlohmann::json(spin->value()));
-                });
-                paramsForm_->addRow(row.label, box);
-            } else {
-                paramsForm_->addRow(row.label, spin);
-            }
-            break;
-        }
-        case ParamKind::Float: {
-            auto* spin = new FloatSpinBox;
-            const double min = (p.min > 0 && p.min < kMinPositiveFloat) ? kMinPositiveFloat : p.min;
-            spin->setRange(min, p.max);
-            spin->setKeyboardTracking(false);
-            spin->setToolTip(help);
-            connect(spin, &QDoubleSpinBox::valueChanged, this, [this, name](double v) { commit(name, v); });
-            row.editor = spin;
-            paramsForm_->addRow(row.label, spin);
-            break;
-        }
-        case ParamKind::Choice: {
-            auto* combo = new QComboBox;
-            for (const std::string& c : p.choices) combo->addItem(QString::fromStdString(c));
-            combo->setToolTip(help);
-            connect(combo, &QComboBox::currentTextChanged, this,
-                    [this, name](const QString& v) { commit(name, v.toStdString()); });
-            row.editor = combo;
-            paramsForm_->addRow(row.label, combo);
-            break;
-        }
-        case ParamKind::Bool: {
-            auto* check = new QCheckBox;
-            check->setToolTip(help);
-            connect(check, &QCheckBox::toggled, this, [this, name](bool on) { commit(name, on); });
-            row.editor = check;
-            paramsForm_->addRow(row.label, check);
-            break;
-        }
-        }
+        paramsForm_->addRow(row.label, makeParamEditor(row, name, help));
         row.editor->setObjectName(QStringLiteral("param_") + name);
         rows_.insert(name, row);
         rowOrder_.append(name);

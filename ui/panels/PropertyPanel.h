@@ -66,7 +66,7 @@ signals:
 private:
     struct ParamRow {
         ParamSpec spec;
-        QWidget* editor = nullptr;     // QSpinBox, FloatSpinBox or QCheckBox
+        QWidget* editor = nullptr;     // QSpinBox, FloatSpinBox, QComboBox or QCheckBox
         QCheckBox* classes = nullptr;  // IntOrClasses only
         QLabel* label = nullptr;
     };
@@ -74,6 +74,7 @@ private:
     void buildEmptyPage();
     void buildNodePage();
     void rebuildParams(const LayerSpec* spec);  // new editors when the node's type changes
+    QWidget* makeParamEditor(ParamRow& row, const QString& name, const QString& help);
     void refresh();                              // values and analysis from the document
     void showEmpty(const QString& hint);
     // The value the node uses for `spec`: the file's, else the default (null when required).
