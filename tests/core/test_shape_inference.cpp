@@ -7,31 +7,20 @@
 #include <QtTest/QtTest>
 #include <cmath>
 #include <map>
+#include "support/DesignChains.h"
 #include "support/TestData.h"
 
 #include "support/StringCompare.h"
 
 using namespace strata;
 using nlohmann::json;
+using test::Layer;
+using test::chain;
 
 namespace {
 
-struct Layer {
-    std::string id, type;
-    json params = json::object();
-};
-
-// in(C, H, W) -> layers... -> out, chained. The Output's class check may complain (the tests look
-// at one layer, not at logits): only issues naming other nodes are failures.
-DesignAnalysis chain(const Shape& input, const std::vector<Layer>& layers, int classes = 10) {
-    Design d;
-    d.nodes.push_back({"in", "Input", {{"channels", input[0]}, {"height", input[1]}, {"width", input[2]}}});
-    for (const Layer& l : layers) d.nodes.push_back({l.id, l.type, l.params});
-    d.nodes.push_back({"out", "Output"});
-    for (std::size_t i = 1; i < d.nodes.size(); ++i) d.edges.push_back({d.nodes[i - 1].id, d.nodes[i].id, 0});
-    return analyzeDesign(d, classes);
-}
-
+// The chains' Output class check may complain (the tests look at one layer, not at logits):
+// only issues naming other nodes are failures.
 std::string issuesText(const DesignAnalysis& a) {
     std::string s;
     for (const DesignIssue& i : a.issues) s += i.text() + "\n";

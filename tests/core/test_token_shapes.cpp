@@ -9,27 +9,15 @@
 
 #include <QtTest/QtTest>
 
+#include "support/DesignChains.h"
 #include "support/TestData.h"
 
 using namespace strata;
 using nlohmann::json;
+using test::Layer;
+using test::chain;
 
 namespace {
-
-struct Layer {
-    std::string id, type;
-    json params = json::object();
-};
-
-// in(C, H, W) -> layers... -> out, chained.
-DesignAnalysis chain(const Shape& input, const std::vector<Layer>& layers) {
-    Design d;
-    d.nodes.push_back({"in", "Input", {{"channels", input[0]}, {"height", input[1]}, {"width", input[2]}}});
-    for (const Layer& l : layers) d.nodes.push_back({l.id, l.type, l.params});
-    d.nodes.push_back({"out", "Output"});
-    for (std::size_t i = 1; i < d.nodes.size(); ++i) d.edges.push_back({d.nodes[i - 1].id, d.nodes[i].id, 0});
-    return analyzeDesign(d, 10);
-}
 
 // The messages the analysis reports for node `id`.
 std::string issueOf(const DesignAnalysis& a, const std::string& id) {
